@@ -1,0 +1,35 @@
+package io.sentimentpipeline.jobs.catalog;
+
+import io.sentimentpipeline.jobs.config.SparkSettings;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the one Spark session a command uses: Delta enabled, the warehouse's tables registered by
+ * name. Settings from {@code spark.conf} apply unless spark-submit already set them.
+ */
+public final class SparkSessions {
+
+  private SparkSessions() {}
+
+  public static SparkSession start(SparkSettings settings, Warehouse warehouse) {
+    SparkConf submitted = new SparkConf(true);
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(settings.appName())
+            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+            .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .config("spark.sql.warehouse.dir", warehouse.root())
+            .config("spark.sql.legacy.timeParserPolicy", "CORRECTED");
+    settings.master().filter(master -> !submitted.contains("spark.master")).ifPresent(builder::master);
+    settings.conf().forEach(
+        (key, value) -> {
+          if (!submitted.contains(key)) {
+            builder.config(key, value);
+          }
+        });
+    SparkSession spark = builder.getOrCreate();
+    warehouse.registerAll(spark);
+    return spark;
+  }
+}

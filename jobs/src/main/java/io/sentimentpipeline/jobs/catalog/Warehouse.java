@@ -1,0 +1,86 @@
+package io.sentimentpipeline.jobs.catalog;
+
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The folder (local, HDFS or object store) that holds every Delta table as {@code
+ * <warehouse>/<layer>/<table>}. The folder layout is the catalog: at session start each table found
+ * there is registered by name, so {@code select * from silver.documents} works in any session, on
+ * any machine that sees the folder, with no metastore to keep in sync.
+ */
+public final class Warehouse {
+
+  private final String root;
+
+  /** @param root the warehouse location; a relative local path is made absolute. */
+  public Warehouse(String root) {
+    this.root = root.contains("://") ? stripSlash(root) : stripSlash(java.nio.file.Path.of(root).toAbsolutePath().normalize().toString());
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String location(TableName table) {
+    return root + "/" + table.layer() + "/" + table.table();
+  }
+
+  public boolean exists(SparkSession spark, TableName table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  /** Registers one table's location under its SQL name (idempotent). */
+  public void register(SparkSession spark, TableName table) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + table.sql() + " USING delta LOCATION '" + location(table).replace("'", "\\'") + "'");
+  }
+
+  /** Registers every Delta table under the warehouse; returns them in layer, name order. */
+  public List<TableName> registerAll(SparkSession spark) {
+    List<TableName> tables = tables(spark);
+    for (TableName table : tables) {
+      register(spark, table);
+    }
+    return tables;
+  }
+
+  /** Every Delta table under the warehouse, in layer, name order. */
+  public List<TableName> tables(SparkSession spark) {
+    List<TableName> tables = new ArrayList<>();
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(rootPath)) {
+        return tables;
+      }
+      FileStatus[] logs = fs.globStatus(new Path(rootPath, "*/*/_delta_log"));
+      if (logs == null) {
+        return tables;
+      }
+      for (FileStatus log : logs) {
+        Path tableDir = log.getPath().getParent();
+        String layer = tableDir.getParent().getName();
+        if (layer.matches("[a-z][a-z0-9_]*") && tableDir.getName().matches("[a-z][a-z0-9_]*")) {
+          tables.add(new TableName(layer, tableDir.getName()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the warehouse " + root, e);
+    }
+    tables.sort((a, b) -> a.sql().compareTo(b.sql()));
+    return tables;
+  }
+
+  private static String stripSlash(String path) {
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+}

@@ -1,0 +1,190 @@
+package io.sentimentpipeline.jobs.clean;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_timestamp;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.sentimentpipeline.jobs.config.CleanConfig;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.SourceConfig;
+import io.sentimentpipeline.udfs.text.EntityExtractor;
+import io.sentimentpipeline.udfs.text.TextFunctions;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The clean stage's pure transformations, from bronze rows to candidate documents: text
+ * normalised, timestamp to UTC, label normalised, {@code doc_id} hashed, tickers extracted, and a
+ * quarantine {@code reason} for every row that cannot become a document. No reads or writes.
+ */
+public final class CleanTransforms {
+
+  /** Reason codes, in the order they are checked; the first that applies wins. */
+  public static final String MALFORMED = "malformed_record";
+  public static final String MISSING_TEXT = "missing_text";
+  public static final String TEXT_TOO_SHORT = "text_too_short";
+  public static final String TEXT_TOO_LONG = "text_too_long";
+  public static final String BAD_TIMESTAMP = "unparseable_timestamp";
+  public static final String MISSING_TIMESTAMP = "missing_timestamp";
+  public static final String UNKNOWN_LABEL = "unknown_label";
+
+  private CleanTransforms() {}
+
+  /**
+   * Adds {@code doc_id, text_clean, title_clean, event_ts, event_date, label, entities, reason,
+   * detail} to bronze rows of any source.
+   */
+  public static Dataset<Row> normalise(
+      Dataset<Row> bronze, List<SourceConfig> sources, CleanConfig config, EntityExtractor entities) {
+    Column textClean = TextFunctions.cleanText().apply(col("text"));
+    Column titleClean = TextFunctions.cleanText().apply(col("title"));
+    Dataset<Row> cleaned =
+        bronze
+            .withColumn("text_clean", textClean)
+            .withColumn("title_clean", when(length(titleClean).gt(0), titleClean))
+            .withColumn("event_ts", parseTimestamp(col("timestamp_raw"), config.timestampFormats()))
+            .withColumn("label", normaliseLabel(sources));
+    Column isNews = col("domain").equalTo(Domain.NEWS.key());
+    return cleaned
+        .withColumn("event_date", to_date(col("event_ts")))
+        .withColumn("doc_id", sha2(concat_ws("\u001F", col("domain"), col("text_clean")), 256))
+        .withColumn(
+            "entities",
+            when(isNews, TextFunctions.extractEntities(entities)
+                    .apply(concat_ws(" ", col("title_clean"), col("text_clean"))))
+                .otherwise(array().cast(DataTypes.createArrayType(DataTypes.StringType))))
+        .withColumn("reason", reason(config))
+        .withColumn("detail", detail(config));
+  }
+
+  /** Rows that cannot become documents. */
+  public static Dataset<Row> rejected(Dataset<Row> normalised) {
+    return normalised.where(col("reason").isNotNull());
+  }
+
+  /** Rows that can; may still repeat a doc_id. */
+  public static Dataset<Row> accepted(Dataset<Row> normalised) {
+    return normalised.where(col("reason").isNull());
+  }
+
+  /**
+   * One row per doc_id: the earliest by event time, then by file and record id, so the choice is
+   * deterministic across reruns.
+   */
+  public static Dataset<Row> dedupe(Dataset<Row> accepted) {
+    return accepted
+        .withColumn(
+            "_rank",
+            row_number()
+                .over(
+                    Window.partitionBy("doc_id")
+                        .orderBy(
+                            col("event_ts").asc_nulls_last(),
+                            col("source_file").asc(),
+                            col("record_id").asc_nulls_last(),
+                            col("raw_record").asc())))
+        .where(col("_rank").equalTo(1))
+        .drop("_rank");
+  }
+
+  /** The silver.documents layout. */
+  public static Dataset<Row> documents(Dataset<Row> deduped) {
+    return deduped.select(
+        col("doc_id"),
+        col("domain"),
+        col("source"),
+        col("record_id"),
+        col("title_clean").as("title"),
+        col("text_clean").as("text"),
+        col("label"),
+        col("event_ts"),
+        col("event_date"),
+        col("entities"),
+        length(col("text_clean")).as("n_chars"),
+        col("batch_id"),
+        col("source_file"),
+        col("ingested_at"));
+  }
+
+  /** The silver.quarantine layout. */
+  public static Dataset<Row> quarantine(Dataset<Row> rejected) {
+    return rejected.select(
+        col("batch_id"),
+        col("source"),
+        col("domain"),
+        col("source_file"),
+        col("record_id"),
+        col("reason"),
+        col("detail"),
+        col("raw_record"),
+        col("ingested_at"));
+  }
+
+  static Column parseTimestamp(Column raw, List<String> formats) {
+    Column[] attempts =
+        formats.stream().map(format -> to_timestamp(trim(raw), format)).toArray(Column[]::new);
+    return coalesce(attempts);
+  }
+
+  private static Column normaliseLabel(List<SourceConfig> sources) {
+    Column key = lower(trim(col("label_raw")));
+    Column canonical = when(key.isin("negative", "neutral", "positive"), key);
+    Column mapped = lit(null).cast(DataTypes.StringType);
+    for (SourceConfig source : sources) {
+      if (!source.labels().isEmpty()) {
+        mapped = when(col("source").equalTo(source.name()), element_at(labelMap(source), key)).otherwise(mapped);
+      }
+    }
+    return coalesce(mapped, canonical);
+  }
+
+  private static Column labelMap(SourceConfig source) {
+    Column[] keysAndValues =
+        source.labels().entrySet().stream()
+            .sorted(java.util.Map.Entry.comparingByKey())
+            .flatMap(entry -> java.util.stream.Stream.of(lit(entry.getKey()), lit(entry.getValue())))
+            .toArray(Column[]::new);
+    return org.apache.spark.sql.functions.map(keysAndValues);
+  }
+
+  private static Column reason(CleanConfig config) {
+    Column chars = length(col("text_clean"));
+    Column needsTimestamp =
+        col("domain").isin(config.requireTimestamp().stream().map(Domain::key).toArray());
+    return when(col("malformed"), lit(MALFORMED))
+        .when(col("text_clean").isNull().or(chars.equalTo(0)), lit(MISSING_TEXT))
+        .when(chars.lt(config.minChars()), lit(TEXT_TOO_SHORT))
+        .when(chars.gt(config.maxChars()), lit(TEXT_TOO_LONG))
+        .when(col("timestamp_raw").isNotNull().and(trim(col("timestamp_raw")).notEqual("")).and(col("event_ts").isNull()), lit(BAD_TIMESTAMP))
+        .when(needsTimestamp.and(col("event_ts").isNull()), lit(MISSING_TIMESTAMP))
+        .when(col("label_raw").isNotNull().and(trim(col("label_raw")).notEqual("")).and(col("label").isNull()), lit(UNKNOWN_LABEL));
+  }
+
+  private static Column detail(CleanConfig config) {
+    Column chars = length(col("text_clean")).cast(DataTypes.StringType);
+    Column reason = col("reason");
+    return when(reason.equalTo(MALFORMED), lit("line does not parse with the source's format and schema (wrong column count, bad quoting or a value of the wrong type)"))
+        .when(reason.equalTo(MISSING_TEXT), lit("text is missing or empty after cleaning"))
+        .when(reason.equalTo(TEXT_TOO_SHORT), concat(lit("cleaned text has "), chars, lit(" characters, fewer than clean.min-chars = " + config.minChars())))
+        .when(reason.equalTo(TEXT_TOO_LONG), concat(lit("cleaned text has "), chars, lit(" characters, more than clean.max-chars = " + config.maxChars())))
+        .when(reason.equalTo(BAD_TIMESTAMP), concat(lit("timestamp '"), col("timestamp_raw"), lit("' matches none of clean.timestamp-formats")))
+        .when(reason.equalTo(MISSING_TIMESTAMP), concat(lit("a "), col("domain"), lit(" document needs a timestamp (clean.require-timestamp)")))
+        .when(reason.equalTo(UNKNOWN_LABEL), concat(lit("label '"), col("label_raw"), lit("' is not in sources."), col("source"), lit(".labels")));
+  }
+}

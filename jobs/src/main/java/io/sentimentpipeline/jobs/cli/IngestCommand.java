@@ -1,0 +1,18 @@
+package io.sentimentpipeline.jobs.cli;
+
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.ingest.IngestJob;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "ingest",
+    description = "Append each source's new files to bronze.<source>_raw (already ingested files are skipped).")
+final class IngestCommand extends SparkCommand {
+
+  @Override
+  void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    out().println(IngestJob.run(spark, config, runDate));
+  }
+}

@@ -1,0 +1,86 @@
+package io.sentimentpipeline.jobs.cli;
+
+import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.PipelineException;
+import io.sentimentpipeline.jobs.config.ConfigError;
+import org.apache.spark.sql.AnalysisException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/**
+ * The single entry point of the pipeline, locally ({@code ./pipeline}) and under spark-submit.
+ * Exit codes: 0 success, 64 usage or configuration error, 65 bad input data, 70 internal failure.
+ */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    version = "sentiment-pipeline 0.1.0",
+    description = "Batch sentiment pipeline on Spark: raw reviews and news -> Delta tables.",
+    exitCodeOnInvalidInput = 64,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "64:usage or configuration error (fix the command or the conf file)",
+      "65:bad input data (fix the files or the source definition)",
+      "70:internal failure (see the log; a retry may help)"
+    },
+    subcommands = {
+      HelpCommand.class,
+      DemoDataCommand.class,
+      IngestCommand.class,
+      CleanCommand.class,
+      TokenizeCommand.class,
+      RunCommand.class,
+      SqlCommand.class,
+      TablesCommand.class
+    })
+public final class PipelineCli {
+
+  private final SessionFactory sessions;
+
+  public PipelineCli(SessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  SessionFactory sessions() {
+    return sessions;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(new PipelineCli(SessionFactory.perCommand())).execute(args));
+  }
+
+  /** The configured picocli command line; tests call {@code execute} on it. */
+  public static CommandLine commandLine(PipelineCli cli) {
+    CommandLine commandLine = new CommandLine(cli);
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> {
+          ErrorCategory category = categoryOf(exception);
+          if (category == ErrorCategory.INTERNAL) {
+            exception.printStackTrace(cmd.getErr());
+          }
+          cmd.getErr().println(cmd.getColorScheme().errorText("error: " + exception.getMessage()));
+          return category.exitCode();
+        });
+    commandLine.setExitCodeExceptionMapper(exception -> categoryOf(exception).exitCode());
+    for (CommandLine sub : commandLine.getSubcommands().values()) {
+      sub.getCommandSpec().exitCodeOnInvalidInput(ErrorCategory.USAGE_OR_CONFIG.exitCode());
+      sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+          .exitCodeList(commandLine.getCommandSpec().usageMessage().exitCodeList());
+    }
+    return commandLine;
+  }
+
+  static ErrorCategory categoryOf(Throwable exception) {
+    if (exception instanceof PipelineException pipeline) {
+      return pipeline.category();
+    }
+    if (exception instanceof ConfigError
+        || exception instanceof AnalysisException
+        || exception instanceof CommandLine.ParameterException) {
+      return ErrorCategory.USAGE_OR_CONFIG;
+    }
+    return ErrorCategory.INTERNAL;
+  }
+}

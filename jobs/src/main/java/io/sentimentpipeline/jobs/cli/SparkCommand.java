@@ -1,0 +1,42 @@
+package io.sentimentpipeline.jobs.cli;
+
+import io.sentimentpipeline.jobs.config.ConfigLoader;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** A subcommand that loads the configuration, opens a Spark session, runs and prints. */
+abstract class SparkCommand implements Callable<Integer> {
+
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+  @ParentCommand PipelineCli cli;
+
+  @Override
+  public final Integer call() {
+    PipelineConfig config = config();
+    SparkSession spark = cli.sessions().open(config);
+    try {
+      execute(spark, config, common.runDate());
+    } finally {
+      cli.sessions().release(spark);
+    }
+    return 0;
+  }
+
+  PipelineConfig config() {
+    return ConfigLoader.load(common.conf, common.overrides);
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  abstract void execute(SparkSession spark, PipelineConfig config, LocalDate runDate);
+}

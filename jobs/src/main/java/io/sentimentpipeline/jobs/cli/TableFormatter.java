@@ -1,0 +1,58 @@
+package io.sentimentpipeline.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders rows as a plain-text table, the way {@code pipeline sql} and {@code pipeline tables} print. */
+final class TableFormatter {
+
+  private static final int MAX_CELL = 80;
+
+  private TableFormatter() {}
+
+  static String format(List<String> headers, List<List<String>> rows) {
+    int[] widths = new int[headers.size()];
+    List<List<String>> cells = new ArrayList<>();
+    cells.add(headers);
+    for (List<String> row : rows) {
+      cells.add(row.stream().map(TableFormatter::cell).toList());
+    }
+    for (List<String> row : cells) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    String rule = rule(widths);
+    out.append(rule);
+    for (int r = 0; r < cells.size(); r++) {
+      out.append('|');
+      for (int i = 0; i < widths.length; i++) {
+        out.append(' ').append(pad(cells.get(r).get(i), widths[i])).append(" |");
+      }
+      out.append('\n');
+      if (r == 0) {
+        out.append(rule);
+      }
+    }
+    out.append(rule);
+    return out.toString();
+  }
+
+  private static String cell(String value) {
+    String text = value == null ? "NULL" : value.replace('\n', ' ');
+    return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 3) + "..." : text;
+  }
+
+  private static String rule(int[] widths) {
+    StringBuilder rule = new StringBuilder("+");
+    for (int width : widths) {
+      rule.append("-".repeat(width + 2)).append('+');
+    }
+    return rule.append('\n').toString();
+  }
+
+  private static String pad(String text, int width) {
+    return text + " ".repeat(width - text.length());
+  }
+}

@@ -1,0 +1,185 @@
+package io.sentimentpipeline.jobs.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
+import io.sentimentpipeline.udfs.text.CompanyNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads HOCON ({@code --conf FILE}, else the embedded {@code conf/local.conf}), applies {@code
+ * --set key=value} overrides and binds the result to {@link PipelineConfig}. All string keys live
+ * here.
+ */
+public final class ConfigLoader {
+
+  /** Classpath location of the embedded default configuration. */
+  public static final String EMBEDDED_DEFAULT = "conf/local.conf";
+
+  private ConfigLoader() {}
+
+  /** Loads and binds; throws {@link ConfigError} naming the key on any problem. */
+  public static PipelineConfig load(Path confFile, List<String> overrides) {
+    return bind(loadRaw(confFile, overrides));
+  }
+
+  /** The merged HOCON tree before binding (for {@code --help}-style dumps and tests). */
+  public static Config loadRaw(Path confFile, List<String> overrides) {
+    Config base;
+    try {
+      if (confFile == null) {
+        base = ConfigFactory.parseResources(EMBEDDED_DEFAULT, ConfigParseOptions.defaults().setAllowMissing(false));
+      } else {
+        if (!Files.isRegularFile(confFile)) {
+          throw new ConfigError("--conf", "names " + confFile + ", which is not a readable file");
+        }
+        base = ConfigFactory.parseFile(confFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      }
+      return applyOverrides(base, overrides).resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError("Cannot read configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code key=value}; a value starting with '[' or '{' is parsed as HOCON, anything else is a string. */
+  static Config applyOverrides(Config base, List<String> overrides) {
+    Config merged = base;
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigError("--set", "expects key=value, got '" + override + "'");
+      }
+      String key = override.substring(0, eq).trim();
+      String value = override.substring(eq + 1).trim();
+      ConfigValue parsed =
+          value.startsWith("[") || value.startsWith("{")
+              ? ConfigFactory.parseString("v = " + value).getValue("v")
+              : ConfigValueFactory.fromAnyRef(value, "--set " + key);
+      merged = merged.withValue(key, parsed);
+    }
+    return merged;
+  }
+
+  static PipelineConfig bind(Config c) {
+    try {
+      return new PipelineConfig(
+          spark(c.getConfig("spark")),
+          c.getString("warehouse"),
+          demo(c.getConfig("demo")),
+          sources(c),
+          clean(c.getConfig("clean")),
+          entities(c.getConfig("entities")),
+          tokenize(c));
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new ConfigError("Invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static SparkSettings spark(Config c) {
+    Optional<String> master = c.hasPath("master") ? Optional.of(c.getString("master")) : Optional.empty();
+    return new SparkSettings(master, c.getString("app-name"), stringMap(c.getConfig("conf")));
+  }
+
+  private static DemoSettings demo(Config c) {
+    return new DemoSettings(
+        Path.of(c.getString("output")),
+        c.getLong("seed"),
+        c.getInt("reviews"),
+        c.getInt("news-days"),
+        c.getInt("news-per-day"),
+        date(c, "end-date", "demo.end-date"),
+        c.getString("surge.ticker"),
+        date(c, "surge.date", "demo.surge.date"),
+        c.getInt("surge.articles"));
+  }
+
+  private static List<SourceConfig> sources(Config c) {
+    List<SourceConfig> sources = new ArrayList<>();
+    List<? extends Config> entries = c.getConfigList("sources");
+    for (int i = 0; i < entries.size(); i++) {
+      Config s = entries.get(i);
+      String name = s.hasPath("name") ? s.getString("name") : "#" + i;
+      String key = "sources." + name;
+      sources.add(
+          new SourceConfig(
+              name,
+              Domain.parse(s.getString("domain"), key + ".domain"),
+              SourceFormat.parse(s.getString("format"), key + ".format"),
+              s.getString("path"),
+              s.getString("schema"),
+              stringMap(s.getConfig("columns")),
+              s.hasPath("labels") ? stringMap(s.getConfig("labels")) : Map.of(),
+              s.hasPath("options") ? stringMap(s.getConfig("options")) : Map.of()));
+    }
+    return sources;
+  }
+
+  private static CleanConfig clean(Config c) {
+    Set<Domain> required = EnumSet.noneOf(Domain.class);
+    for (String domain : c.getStringList("require-timestamp")) {
+      required.add(Domain.parse(domain, "clean.require-timestamp"));
+    }
+    return new CleanConfig(
+        c.getInt("min-chars"), c.getInt("max-chars"), c.getStringList("timestamp-formats"), required);
+  }
+
+  private static EntityConfig entities(Config c) {
+    Config companies = c.getConfig("companies");
+    List<CompanyNames> dictionary = new ArrayList<>();
+    for (String ticker : new TreeMap<>(companies.root().unwrapped()).keySet()) {
+      Config company = companies.getConfig(ConfigUtil.quoteString(ticker));
+      dictionary.add(
+          new CompanyNames(
+              ticker,
+              company.getStringList("names"),
+              company.hasPath("exclude") ? company.getStringList("exclude") : List.of()));
+    }
+    return new EntityConfig(c.getStringList("exchanges"), dictionary);
+  }
+
+  private static TokenizeConfig tokenize(Config c) {
+    Config t = c.getConfig("tokenize");
+    String encoder = t.getString("encoder");
+    String encoderKey = "encoders." + ConfigUtil.quoteString(encoder);
+    if (!c.hasPath(encoderKey + ".tokenizer")) {
+      throw new ConfigError(
+          "tokenize.encoder",
+          "names '" + encoder + "', which has no encoders." + encoder + ".tokenizer entry; known: "
+              + c.getConfig("encoders").root().keySet());
+    }
+    TokenizerSpec spec =
+        new TokenizerSpec(encoder, c.getString(encoderKey + ".tokenizer"), t.getInt("max-length"));
+    return new TokenizeConfig(spec, t.getInt("batch-size"), t.getString("normalizer-cleanup"));
+  }
+
+  private static LocalDate date(Config c, String path, String key) {
+    try {
+      return LocalDate.parse(c.getString(path));
+    } catch (DateTimeParseException e) {
+      throw new ConfigError(key, "must be a date like 2026-11-27, got '" + c.getString(path) + "'");
+    }
+  }
+
+  private static Map<String, String> stringMap(Config c) {
+    Map<String, String> map = new LinkedHashMap<>();
+    c.root().forEach((key, value) -> map.put(key, String.valueOf(value.unwrapped())));
+    return map;
+  }
+}

@@ -1,0 +1,25 @@
+package io.sentimentpipeline.jobs.config;
+
+import io.sentimentpipeline.jobs.demo.DemoSettings;
+import java.util.List;
+
+/**
+ * The whole configuration, bound once from HOCON ({@code conf/local.conf} by default) and
+ * validated eagerly, so a bad key fails before any Spark work starts.
+ */
+public record PipelineConfig(
+    SparkSettings spark,
+    String warehouse,
+    DemoSettings demo,
+    List<SourceConfig> sources,
+    CleanConfig clean,
+    EntityConfig entities,
+    TokenizeConfig tokenize) {
+
+  public PipelineConfig {
+    sources = List.copyOf(sources);
+    if (sources.stream().map(SourceConfig::name).distinct().count() != sources.size()) {
+      throw new ConfigError("sources", "has two sources with the same name");
+    }
+  }
+}

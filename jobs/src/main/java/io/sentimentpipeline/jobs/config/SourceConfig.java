@@ -1,0 +1,81 @@
+package io.sentimentpipeline.jobs.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One raw input: where its files are, how to parse them (explicit schema), and which of its
+ * columns hold the pipeline's fields ({@code id}, {@code text}, {@code title}, {@code label},
+ * {@code timestamp}; only {@code text} is required).
+ */
+public record SourceConfig(
+    String name,
+    Domain domain,
+    SourceFormat format,
+    String path,
+    String schemaDdl,
+    Map<String, String> columns,
+    Map<String, String> labels,
+    Map<String, String> options) {
+
+  public static final Set<String> FIELDS = Set.of("id", "text", "title", "label", "timestamp");
+  public static final Set<String> LABELS = Set.of("negative", "neutral", "positive");
+
+  public SourceConfig {
+    String key = "sources." + name;
+    if (name == null || !name.matches("[a-z][a-z0-9_]{0,62}")) {
+      throw new ConfigError(
+          "sources[].name", "must be lower-case letters, digits and '_' (it names bronze." + name + "_raw)");
+    }
+    StructType schema = parseSchema(schemaDdl, key + ".schema");
+    Set<String> schemaColumns = Set.of(schema.fieldNames());
+    for (Map.Entry<String, String> mapping : columns.entrySet()) {
+      if (!FIELDS.contains(mapping.getKey())) {
+        throw new ConfigError(
+            key + ".columns." + mapping.getKey(), "is not a pipeline field; use one of " + new TreeSet<>(FIELDS));
+      }
+      if (!schemaColumns.contains(mapping.getValue())) {
+        throw new ConfigError(
+            key + ".columns." + mapping.getKey(),
+            "names column '" + mapping.getValue() + "', which the schema does not have " + schemaColumns);
+      }
+    }
+    if (!columns.containsKey("text")) {
+      throw new ConfigError(key + ".columns.text", "is required: which column holds the text?");
+    }
+    Map<String, String> normalisedLabels = new TreeMap<>();
+    labels.forEach(
+        (raw, label) -> {
+          if (!LABELS.contains(label)) {
+            throw new ConfigError(
+                key + ".labels." + raw, "must map to negative, neutral or positive; got '" + label + "'");
+          }
+          normalisedLabels.put(raw.trim().toLowerCase(Locale.ROOT), label);
+        });
+    columns = Map.copyOf(columns);
+    labels = Map.copyOf(normalisedLabels);
+    options = Map.copyOf(options);
+  }
+
+  /** The explicit read schema. */
+  public StructType schema() {
+    return StructType.fromDDL(schemaDdl);
+  }
+
+  /** The source column mapped to a pipeline field, or null when the source has none. */
+  public String column(String field) {
+    return columns.get(field);
+  }
+
+  private static StructType parseSchema(String ddl, String key) {
+    try {
+      return StructType.fromDDL(ddl);
+    } catch (RuntimeException e) {
+      throw new ConfigError(key, "is not a Spark DDL schema such as \"id STRING, body STRING\": " + e.getMessage());
+    }
+  }
+}
