@@ -25,6 +25,7 @@ abstract class SparkCommand implements Callable<Integer> {
     try {
       execute(spark, config, common.runDate());
     } finally {
+      out().flush();
       cli.sessions().release(spark);
     }
     return 0;

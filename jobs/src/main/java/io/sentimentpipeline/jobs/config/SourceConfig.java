@@ -74,7 +74,7 @@ public record SourceConfig(
   private static StructType parseSchema(String ddl, String key) {
     try {
       return StructType.fromDDL(ddl);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's ParseException is checked in Java's eyes
       throw new ConfigError(key, "is not a Spark DDL schema such as \"id STRING, body STRING\": " + e.getMessage());
     }
   }

@@ -28,7 +28,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,8 +41,8 @@ import java.util.stream.Stream;
  * Writes the synthetic demo corpus the embedded default runs on: product reviews as CSV and
  * financial news as JSON Lines, with known kinds of bad rows mixed in (so ingest, cleaning,
  * quarantine and dedupe have real work and the counts can be reconciled) and one negative news
- * surge (so the alerts job has something to find). The same settings and company map give the
- * same bytes: every choice comes from the seed, none from the clock or from hash order.
+ * surge (so the alerts job has something to find). The same settings and company map give the same
+ * bytes: every choice comes from the seed, none from the clock or from hash order.
  *
  * <p>Expected fate of the bad rows under the default cleaning: {@code html}, {@code mojibake} and
  * {@code control-chars} rows are valid and kept once cleaned; {@code exact-duplicate} and {@code
@@ -52,26 +55,45 @@ public final class DemoCorpus {
   /** Kinds of bad rows mixed into the reviews, each at least twice. */
   public static final List<String> REVIEW_BAD_KINDS =
       List.of(
-          "reviews.malformed-line", "reviews.missing-text", "reviews.blank-text", "reviews.html",
-          "reviews.mojibake", "reviews.exact-duplicate", "reviews.whitespace-duplicate",
-          "reviews.unparseable-date", "reviews.oversized-text", "reviews.wrong-type",
+          "reviews.malformed-line",
+          "reviews.missing-text",
+          "reviews.blank-text",
+          "reviews.html",
+          "reviews.mojibake",
+          "reviews.exact-duplicate",
+          "reviews.whitespace-duplicate",
+          "reviews.unparseable-date",
+          "reviews.oversized-text",
+          "reviews.wrong-type",
           "reviews.control-chars");
 
   /** Kinds of bad lines mixed into the news, each at least twice. */
   public static final List<String> NEWS_BAD_KINDS =
       List.of(
-          "news.malformed-line", "news.missing-text", "news.blank-text", "news.html",
-          "news.mojibake", "news.exact-duplicate", "news.whitespace-duplicate",
-          "news.unparseable-date", "news.oversized-text", "news.wrong-type");
+          "news.malformed-line",
+          "news.missing-text",
+          "news.blank-text",
+          "news.html",
+          "news.mojibake",
+          "news.exact-duplicate",
+          "news.whitespace-duplicate",
+          "news.unparseable-date",
+          "news.oversized-text",
+          "news.wrong-type");
 
   static final String REVIEWS_HEADER = "review_id,product,rating,title,body,created_at";
   private static final int REVIEW_DAYS = 120;
   private static final int OVERSIZED_CHARS = 200_000;
+
   /** Duplicates land at most this many rows after the row they copy. */
   private static final int DUPLICATE_DISTANCE = 50;
+
   /** Added to the seed for the news, so changing the review count leaves the news unchanged. */
   private static final long NEWS_STREAM = 0x6E657773L;
+
   private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+  private static final String NOT_JSON =
+      "ERROR 502 upstream feed timeout - partial export, retry later";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)\\}");
   private static final DateTimeFormatter NEWS_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
@@ -80,9 +102,22 @@ public final class DemoCorpus {
 
   private static final List<String> PRODUCTS =
       List.of(
-          "wireless headphones", "blender", "running shoes", "coffee maker", "backpack",
-          "desk lamp", "electric kettle", "yoga mat", "phone case", "air fryer", "smartwatch",
-          "office chair", "water bottle", "bluetooth speaker", "robot vacuum", "rain jacket");
+          "wireless headphones",
+          "blender",
+          "running shoes",
+          "coffee maker",
+          "backpack",
+          "desk lamp",
+          "electric kettle",
+          "yoga mat",
+          "phone case",
+          "air fryer",
+          "smartwatch",
+          "office chair",
+          "water bottle",
+          "bluetooth speaker",
+          "robot vacuum",
+          "rain jacket");
 
   private static final List<List<String>> REVIEW_TITLES =
       List.of(
@@ -90,7 +125,8 @@ public final class DemoCorpus {
           List.of("Disappointed", "Not great", "Below expectations", "Would not buy again", "Meh"),
           List.of("It's okay", "Average", "Mixed feelings", "Does the job", "Fine, nothing more"),
           List.of("Very good", "Happy with it", "Solid choice", "Good value", "Works well"),
-          List.of("Love it", "Excellent", "Best purchase this year", "Highly recommend", "Brilliant"));
+          List.of(
+              "Love it", "Excellent", "Best purchase this year", "Highly recommend", "Brilliant"));
 
   private static final List<List<String>> REVIEW_SENTENCES =
       List.of(
@@ -145,7 +181,8 @@ public final class DemoCorpus {
   /** Star rating, then a body with markup and entities that cleaning must strip. */
   private static final List<String> REVIEW_HTML =
       List.of(
-          "5|<p>Works <b>great</b> &amp; arrived early &#8212; 5&nbsp;stars for this {product}!</p>",
+          "5|<p>Works <b>great</b> &amp; arrived early &#8212; 5&nbsp;stars for this"
+              + " {product}!</p>",
           "1|<div>Stopped working after <i>{n} days</i>. Total junk &lt;sigh&gt;<br/>Avoid this"
               + " {product}.</div>");
 
@@ -154,6 +191,30 @@ public final class DemoCorpus {
       List.of(
           "5|Perfect {product} for my café corner — it’s quiet, elegant and très chic.",
           "1|Le {product} est cassé — it’s broken after {n} días, très déçu.");
+
+  /** Values for the word placeholders of all templates (looked up by key, never iterated). */
+  private static final Map<String, List<String>> WORDS =
+      Map.ofEntries(
+          Map.entry(
+              "aspect",
+              List.of(
+                  "battery life", "build quality", "sound", "design", "finish", "grip", "motor")),
+          Map.entry("flaw", List.of("manual", "packaging", "noise level", "cable", "lid", "strap")),
+          Map.entry("feature", List.of("quick start", "eco", "turbo", "night", "auto")),
+          Map.entry("when", List.of("early", "on time", "the next day", "two days early")),
+          Map.entry("person", List.of("my wife", "my son", "my neighbour", "my sister", "my dad")),
+          Map.entry(
+              "quarter",
+              List.of("first-quarter", "second-quarter", "third-quarter", "fourth-quarter")),
+          Map.entry("city", List.of("Denver", "Austin", "Toronto", "Rotterdam", "Lyon", "Osaka")),
+          Map.entry("region", List.of("Europe", "Southeast Asia", "Latin America", "Africa")),
+          Map.entry(
+              "executive",
+              List.of(
+                  "Maria Chen", "David Okafor", "Priya Raman", "Tom Eriksen", "Laura Benedetti")),
+          Map.entry(
+              "conference",
+              List.of("Global Technology Conference", "Industrials Forum", "Investor Days")));
 
   // ---- News ----
 
@@ -194,52 +255,79 @@ public final class DemoCorpus {
 
   private static final List<Story> POSITIVE_STORIES =
       List.of(
-          new Story("{co} beats estimates as revenue climbs {pct}%",
-              "{co} reported {quarter} revenue of ${amount} million, comfortably ahead of analyst estimates."),
-          new Story("{co} raises full-year guidance",
-              "{co} raised its full-year guidance on {weekday}, citing strong demand in its main markets."),
-          new Story("{co} wins ${amount} million contract",
+          new Story(
+              "{co} beats estimates as revenue climbs {pct}%",
+              "{co} reported {quarter} revenue of ${amount} million, comfortably ahead of analyst"
+                  + " estimates."),
+          new Story(
+              "{co} raises full-year guidance",
+              "{co} raised its full-year guidance on {weekday}, citing strong demand in its main"
+                  + " markets."),
+          new Story(
+              "{co} wins ${amount} million contract",
               "{co} won a ${amount} million multi-year contract, the largest in its history."),
-          new Story("{co} shares jump {pct}% on record orders",
+          new Story(
+              "{co} shares jump {pct}% on record orders",
               "Shares of {co} jumped {pct}% after the company reported record orders."),
-          new Story("Analysts upgrade {co} to buy",
-              "Two brokers upgraded {co} to buy, pointing to accelerating growth and strong margins."),
-          new Story("{co} posts record profit and lifts dividend",
-              "{co} posted a record quarterly profit and lifted its dividend to {cents} cents a share."),
-          new Story("{co} expands in {region} as sales surge",
+          new Story(
+              "Analysts upgrade {co} to buy",
+              "Two brokers upgraded {co} to buy, pointing to accelerating growth and strong"
+                  + " margins."),
+          new Story(
+              "{co} posts record profit and lifts dividend",
+              "{co} posted a record quarterly profit and lifted its dividend to {cents} cents a"
+                  + " share."),
+          new Story(
+              "{co} expands in {region} as sales surge",
               "{co} said sales in {region} surged {pct}% and it will open new sites there."));
 
   private static final List<Story> NEGATIVE_STORIES =
       List.of(
-          new Story("{co} misses estimates as sales slump",
-              "{co} reported {quarter} revenue of ${amount} million, missing analyst estimates by a wide margin."),
-          new Story("{co} recalls {n},000 units over safety defect",
+          new Story(
+              "{co} misses estimates as sales slump",
+              "{co} reported {quarter} revenue of ${amount} million, missing analyst estimates by a"
+                  + " wide margin."),
+          new Story(
+              "{co} recalls {n},000 units over safety defect",
               "{co} is recalling about {n},000 units after reports of a dangerous defect."),
-          new Story("Regulators open probe into {co}",
+          new Story(
+              "Regulators open probe into {co}",
               "Regulators opened a probe into {co} over possible misstatements in its filings."),
-          new Story("{co} faces investor lawsuit",
+          new Story(
+              "{co} faces investor lawsuit",
               "{co} was hit with a class-action lawsuit accusing it of misleading investors."),
-          new Story("{co} shares plunge {pct}% after weak outlook",
-              "Shares of {co} plunged {pct}% after the company cut its outlook and warned of losses."),
-          new Story("{co} downgraded to sell",
+          new Story(
+              "{co} shares plunge {pct}% after weak outlook",
+              "Shares of {co} plunged {pct}% after the company cut its outlook and warned of"
+                  + " losses."),
+          new Story(
+              "{co} downgraded to sell",
               "Analysts downgraded {co} to sell, citing shrinking margins and weak demand."),
-          new Story("{co} announces {n}00 layoffs",
+          new Story(
+              "{co} announces {n}00 layoffs",
               "{co} said it will lay off {n}00 workers as orders decline."));
 
   private static final List<Story> NEUTRAL_STORIES =
       List.of(
-          new Story("{co} to present at {conference}",
+          new Story(
+              "{co} to present at {conference}",
               "{co} said its executives will present at the {conference} next week."),
-          new Story("{co} appoints {executive} as chief financial officer",
+          new Story(
+              "{co} appoints {executive} as chief financial officer",
               "{co} appointed {executive} as chief financial officer, effective next month."),
-          new Story("{co} keeps quarterly dividend unchanged",
+          new Story(
+              "{co} keeps quarterly dividend unchanged",
               "{co} kept its quarterly dividend unchanged at {cents} cents per share."),
-          new Story("{co} sets date for {quarter} earnings call",
+          new Story(
+              "{co} sets date for {quarter} earnings call",
               "{co} will report {quarter} results on {weekday} after the market close."),
-          new Story("{co} moves regional office to {city}",
+          new Story(
+              "{co} moves regional office to {city}",
               "{co} completed the previously announced move of its regional office to {city}."),
-          new Story("{co} holds annual shareholder meeting",
-              "{co} held its annual shareholder meeting in {city}, where all board nominees were elected."));
+          new Story(
+              "{co} holds annual shareholder meeting",
+              "{co} held its annual shareholder meeting in {city}, where all board nominees were"
+                  + " elected."));
 
   private static final List<String> POSITIVE_FOLLOW_UPS =
       List.of(
@@ -274,7 +362,8 @@ public final class DemoCorpus {
 
   /** Placeholders a story's headline and lead may share ({co} aside). */
   private static final List<String> STORY_PLACEHOLDERS =
-      List.of("n", "pct", "amount", "cents", "quarter", "city", "region", "conference", "executive");
+      List.of(
+          "n", "pct", "amount", "cents", "quarter", "city", "region", "conference", "executive");
 
   /** Half the articles name the company both ways, a quarter only by name, a quarter by ticker. */
   private static final List<Mention> MENTION_MIX =
@@ -311,15 +400,18 @@ public final class DemoCorpus {
   /** Neutral stories whose words look like company names but are not (the dictionary's traps). */
   private static final List<Story> TRAP_STORIES =
       List.of(
-          new Story("Orchard Apple pie festival returns this weekend",
-              "Bakers from across the valley will compete at the Orchard Apple pie festival on {weekday}."
-                  + " Organizers expect about {n},000 visitors and live music."),
-          new Story("Recipe: an autumn supper for a long harvest table",
+          new Story(
+              "Orchard Apple pie festival returns this weekend",
+              "Bakers from across the valley will compete at the Orchard Apple pie festival on"
+                  + " {weekday}. Organizers expect about {n},000 visitors and live music."),
+          new Story(
+              "Recipe: an autumn supper for a long harvest table",
               "Set a rustic harvest table with roasted squash, bread and cider."
                   + " The menu serves {n} guests and takes about two hours."),
-          new Story("Design studio Novexa opens a maker space in {city}",
-              "Novexa, a small design studio, opened a community maker space in {city} on {weekday}."
-                  + " The founders said classes start next month."));
+          new Story(
+              "Design studio Novexa opens a maker space in {city}",
+              "Novexa, a small design studio, opened a community maker space in {city} on"
+                  + " {weekday}. The founders said classes start next month."));
 
   private static final List<String> NEWS_HTML =
       List.of(
@@ -351,8 +443,9 @@ public final class DemoCorpus {
     List<Company> companies = companies(settings, companyNamesByTicker);
     Map<String, Integer> injected = new TreeMap<>();
 
-    List<String> reviews = new ReviewGenerator(new Random(settings.seed()), settings.endDate())
-        .lines(settings.reviews(), injected);
+    List<String> reviews =
+        new ReviewGenerator(new Random(settings.seed()), settings.endDate())
+            .lines(settings.reviews(), injected);
     Map<YearMonth, List<String>> news =
         new NewsGenerator(new Random(settings.seed() + NEWS_STREAM), settings, companies)
             .linesByMonth(injected);
@@ -363,7 +456,10 @@ public final class DemoCorpus {
     recreate(newsDir);
     int half = (reviews.size() + 1) / 2;
     writeLines(reviewDir.resolve("reviews-part-1.csv"), REVIEWS_HEADER, reviews.subList(0, half));
-    writeLines(reviewDir.resolve("reviews-part-2.csv"), REVIEWS_HEADER, reviews.subList(half, reviews.size()));
+    writeLines(
+        reviewDir.resolve("reviews-part-2.csv"),
+        REVIEWS_HEADER,
+        reviews.subList(half, reviews.size()));
     int newsRows = 0;
     for (Map.Entry<YearMonth, List<String>> month : news.entrySet()) {
       writeLines(newsDir.resolve("news-" + month.getKey() + ".jsonl"), null, month.getValue());
@@ -374,14 +470,18 @@ public final class DemoCorpus {
 
   private record Company(String ticker, List<String> names, String exchange) {}
 
-  private static List<Company> companies(DemoSettings settings, Map<String, List<String>> byTicker) {
+  private static List<Company> companies(
+      DemoSettings settings, Map<String, List<String>> byTicker) {
     if (byTicker == null || byTicker.isEmpty()) {
       throw new IllegalArgumentException("the company map (entities.companies) must not be empty");
     }
     if (!byTicker.containsKey(settings.surgeTicker())) {
       throw new IllegalArgumentException(
-          "demo.surge.ticker '" + settings.surgeTicker() + "' is not in the company map;"
-              + " pick one of " + new TreeMap<>(byTicker).keySet());
+          "demo.surge.ticker '"
+              + settings.surgeTicker()
+              + "' is not in the company map;"
+              + " pick one of "
+              + new TreeMap<>(byTicker).keySet());
     }
     List<Company> companies = new ArrayList<>();
     for (String ticker : new TreeMap<>(byTicker).keySet()) {
@@ -423,6 +523,17 @@ public final class DemoCorpus {
       return new Review(product, rating, title, body, newCreatedAt, shape);
     }
 
+    /** Control and zero-width characters between words; removing them restores the body. */
+    Review withControlChars(int variant) {
+      int space = body.indexOf(' ');
+      String head = body.substring(0, space);
+      String tail = body.substring(space);
+      return withBody(
+          variant == 0
+              ? "\uFEFF" + head + "\u0007\u200B" + tail
+              : head + "\u0001" + tail + "\u001B\u200D");
+    }
+
     /** Quotes are dropped from title and body so the only quote is the one the shape adds. */
     Review withShape(Shape newShape) {
       return new Review(product, rating, title, body.replace("\"", ""), createdAt, newShape);
@@ -430,11 +541,12 @@ public final class DemoCorpus {
 
     String toCsv(String id) {
       return switch (shape) {
-        case COMPLETE -> Stream.of(id, product, rating, title, body, createdAt)
-            .map(DemoCorpus::csvField)
-            .collect(Collectors.joining(","));
-        case UNTERMINATED_QUOTE -> id + "," + product + "," + rating + ",\"" + title + ","
-            + body + "," + createdAt;
+        case COMPLETE ->
+            Stream.of(id, product, rating, title, body, createdAt)
+                .map(DemoCorpus::csvField)
+                .collect(Collectors.joining(","));
+        case UNTERMINATED_QUOTE ->
+            id + "," + product + "," + rating + ",\"" + title + "," + body + "," + createdAt;
         case THREE_FIELDS -> id + "," + product + "," + rating;
       };
     }
@@ -454,53 +566,50 @@ public final class DemoCorpus {
     List<String> lines(int cleanCount, Map<String, Integer> injected) {
       List<Review> clean = new ArrayList<>();
       for (int i = 0; i < cleanCount; i++) {
-        clean.add(fresh(1 + random.nextInt(5)));
+        clean.add(fresh());
       }
-      Injector<Review> inject = new Injector<>(random, clean.size(), injected);
-      injectBadRows(clean, inject);
+      Injector<Review> inject = new Injector<>(random, clean, injected);
+      injectBadRows(inject);
       Map<Review, String> ids = new IdentityHashMap<>();
       List<String> lines = new ArrayList<>();
-      for (Review review : inject.mixInto(clean)) {
+      for (Review review : inject.mixed()) {
         String id = ids.computeIfAbsent(review, r -> String.format("r-%06d", ids.size() + 1));
         lines.add(review.toCsv(id));
       }
       return lines;
     }
 
-    private void injectBadRows(List<Review> clean, Injector<Review> inject) {
-      inject.anywhere("reviews.malformed-line", fresh().withShape(Shape.UNTERMINATED_QUOTE));
-      inject.anywhere("reviews.malformed-line", fresh().withShape(Shape.THREE_FIELDS));
-      inject.anywhere("reviews.missing-text", fresh().withBody(""));
-      inject.anywhere("reviews.missing-text", fresh().withBody(""));
-      inject.anywhere("reviews.blank-text", fresh().withBody("   "));
-      inject.anywhere("reviews.blank-text", fresh().withBody(" \t  \t "));
+    private void injectBadRows(Injector<Review> inject) {
+      inject.anywhere(
+          "reviews.malformed-line", slot -> fresh().withShape(Shape.UNTERMINATED_QUOTE));
+      inject.anywhere("reviews.malformed-line", slot -> fresh().withShape(Shape.THREE_FIELDS));
+      for (int i = 0; i < 2; i++) {
+        inject.anywhere("reviews.missing-text", slot -> fresh().withBody(""));
+      }
+      for (String blank : List.of("   ", " \t  \t ")) {
+        inject.anywhere("reviews.blank-text", slot -> fresh().withBody(blank));
+      }
       for (String entry : REVIEW_HTML) {
-        inject.anywhere("reviews.html", fromTemplate(entry, false));
+        inject.anywhere("reviews.html", slot -> fromTemplate(entry, false));
       }
       for (String entry : REVIEW_MOJIBAKE) {
-        inject.anywhere("reviews.mojibake", fromTemplate(entry, true));
+        inject.anywhere("reviews.mojibake", slot -> fromTemplate(entry, true));
       }
-      int same = random.nextInt(clean.size());
-      inject.after("reviews.exact-duplicate", same, clean.get(same));
-      int copied = random.nextInt(clean.size());
-      inject.after("reviews.exact-duplicate", copied, clean.get(copied).copy());
+      inject.repeat("reviews.exact-duplicate", review -> review);
+      inject.repeat("reviews.exact-duplicate", Review::copy);
       for (int i = 0; i < 2; i++) {
-        int source = random.nextInt(clean.size());
-        Review spaced = clean.get(source).withBody(extraWhitespace(clean.get(source).body()));
-        inject.after("reviews.whitespace-duplicate", source, spaced);
+        inject.repeat("reviews.whitespace-duplicate", r -> r.withBody(extraWhitespace(r.body())));
       }
-      inject.anywhere("reviews.unparseable-date", fresh().withCreatedAt("31/02/2026"));
-      inject.anywhere("reviews.unparseable-date", fresh().withCreatedAt("yesterday"));
+      for (String date : List.of("31/02/2026", "yesterday")) {
+        inject.anywhere("reviews.unparseable-date", slot -> fresh().withCreatedAt(date));
+      }
       for (int i = 0; i < 2; i++) {
-        Review review = fresh();
-        inject.anywhere("reviews.oversized-text", review.withBody(oversized(review)));
+        inject.anywhere("reviews.oversized-text", slot -> oversized(fresh()));
       }
-      inject.anywhere("reviews.wrong-type", fresh(5).withRating("five"));
-      inject.anywhere("reviews.wrong-type", fresh(4).withRating("4.5"));
-      Review bell = fresh();
-      inject.anywhere("reviews.control-chars", bell.withBody(controlChars(bell.body(), 0)));
-      Review escape = fresh();
-      inject.anywhere("reviews.control-chars", escape.withBody(controlChars(escape.body(), 1)));
+      inject.anywhere("reviews.wrong-type", slot -> fresh(5).withRating("five"));
+      inject.anywhere("reviews.wrong-type", slot -> fresh(4).withRating("4.5"));
+      inject.anywhere("reviews.control-chars", slot -> fresh().withControlChars(0));
+      inject.anywhere("reviews.control-chars", slot -> fresh().withControlChars(1));
     }
 
     private Review fresh() {
@@ -511,18 +620,21 @@ public final class DemoCorpus {
     private Review fresh(int rating) {
       String product = pick(random, PRODUCTS);
       String title = pick(random, REVIEW_TITLES.get(rating - 1));
-      for (int attempt = 0; attempt < 1000; attempt++) {
-        String body = body(rating, product, 1 + random.nextInt(4));
-        if (bodies.add(body)) {
-          return new Review(product, Integer.toString(rating), title, body, timestamp(), Shape.COMPLETE);
-        }
-      }
-      throw new IllegalStateException("ran out of distinct review bodies; lower demo.reviews");
+      String body = draw(() -> body(rating, product, 1 + random.nextInt(4)), bodies::add);
+      return new Review(
+          product, Integer.toString(rating), title, body, timestamp(), Shape.COMPLETE);
     }
 
     /** Distinct sentences for the rating, now and then one from the neighbouring rating. */
     private String body(int rating, String product, int sentences) {
-      int neighbour = rating == 3 ? 3 : rating <= 2 ? 3 - rating : 9 - rating;
+      int neighbour =
+          switch (rating) {
+            case 1 -> 2;
+            case 2 -> 1;
+            case 4 -> 5;
+            case 5 -> 4;
+            default -> 3;
+          };
       List<String> chosen = new ArrayList<>();
       while (chosen.size() < sentences) {
         int from = random.nextInt(5) == 0 ? neighbour : rating;
@@ -540,22 +652,27 @@ public final class DemoCorpus {
     private Review fromTemplate(String entry, boolean asMojibake) {
       int rating = Integer.parseInt(entry.substring(0, entry.indexOf('|')));
       Review review = fresh(rating);
-      String text = fill(entry.substring(entry.indexOf('|') + 1), Map.of("product", review.product()), random);
+      String text =
+          fill(
+              entry.substring(entry.indexOf('|') + 1), Map.of("product", review.product()), random);
       return review.withBody(asMojibake ? mojibake(text) : text);
     }
 
-    private String oversized(Review review) {
+    /** The review's body followed by more sentences of its rating, to about 200,000 chars. */
+    private Review oversized(Review review) {
       List<String> pool = REVIEW_SENTENCES.get(Integer.parseInt(review.rating()) - 1);
       StringBuilder text = new StringBuilder(review.body());
       while (text.length() < OVERSIZED_CHARS) {
-        text.append(' ').append(fill(pick(random, pool), Map.of("product", review.product()), random));
+        text.append(' ')
+            .append(fill(pick(random, pool), Map.of("product", review.product()), random));
       }
-      return text.toString();
+      return review.withBody(text.toString());
     }
 
     private String timestamp() {
       LocalDate day = endDate.minusDays(random.nextInt(REVIEW_DAYS));
-      OffsetDateTime time = day.atStartOfDay().atOffset(ZoneOffset.UTC).plusSeconds(random.nextInt(86_400));
+      OffsetDateTime time =
+          day.atStartOfDay().atOffset(ZoneOffset.UTC).plusSeconds(random.nextInt(86_400));
       return DateTimeFormatter.ISO_INSTANT.format(time.toInstant());
     }
   }
@@ -564,8 +681,25 @@ public final class DemoCorpus {
 
   /** One JSON line; {@code malformed} (with an {id} placeholder) replaces the JSON when set. */
   private record Article(
-      LocalDate day, String publishedAt, String source, String headline, String body,
-      String sentiment, String wordCount, String malformed) {
+      LocalDate day,
+      String publishedAt,
+      String source,
+      String headline,
+      String body,
+      String sentiment,
+      String wordCount,
+      String malformed) {
+
+    /** A well-formed article whose word count is computed from the body. */
+    Article(
+        LocalDate day,
+        String publishedAt,
+        String source,
+        String headline,
+        String body,
+        String sentiment) {
+      this(day, publishedAt, source, headline, body, sentiment, null, null);
+    }
 
     /** A new line with the same values: written with its own id. */
     Article copy() {
@@ -573,18 +707,21 @@ public final class DemoCorpus {
     }
 
     Article withBody(String newBody) {
-      return new Article(day, publishedAt, source, headline, newBody, sentiment, wordCount, malformed);
+      return new Article(
+          day, publishedAt, source, headline, newBody, sentiment, wordCount, malformed);
     }
 
     Article withPublishedAt(String newPublishedAt) {
-      return new Article(day, newPublishedAt, source, headline, body, sentiment, wordCount, malformed);
+      return new Article(
+          day, newPublishedAt, source, headline, body, sentiment, wordCount, malformed);
     }
 
     Article withWordCount(String newWordCount) {
-      return new Article(day, publishedAt, source, headline, body, sentiment, newWordCount, malformed);
+      return new Article(
+          day, publishedAt, source, headline, body, sentiment, newWordCount, malformed);
     }
 
-    Article withMalformed(String text) {
+    Article asMalformed(String text) {
       return new Article(day, publishedAt, source, headline, body, sentiment, wordCount, text);
     }
 
@@ -606,7 +743,8 @@ public final class DemoCorpus {
       if (wordCount != null) {
         node.put("word_count", wordCount);
       } else {
-        node.put("word_count", body == null || body.isBlank() ? 0 : body.strip().split("\\s+").length);
+        node.put(
+            "word_count", body == null || body.isBlank() ? 0 : body.strip().split("\\s+").length);
       }
       try {
         return mapper.writeValueAsString(node);
@@ -636,14 +774,15 @@ public final class DemoCorpus {
       for (int i = 0; i < settings.newsDays(); i++) {
         clean.addAll(day(settings.firstNewsDay().plusDays(i), i));
       }
-      Injector<Article> inject = new Injector<>(random, clean.size(), injected);
-      injectBadLines(clean, inject);
+      Injector<Article> inject = new Injector<>(random, clean, injected);
+      injectBadLines(inject, slot -> clean.get(Math.min(slot, clean.size() - 1)).day());
       ObjectMapper mapper = new ObjectMapper();
       Map<Article, String> ids = new IdentityHashMap<>();
       Map<YearMonth, List<String>> byMonth = new TreeMap<>();
-      for (Article article : inject.mixInto(clean)) {
+      for (Article article : inject.mixed()) {
         String id = ids.computeIfAbsent(article, a -> String.format("n-%06d", ids.size() + 1));
-        byMonth.computeIfAbsent(YearMonth.from(article.day()), m -> new ArrayList<>())
+        byMonth
+            .computeIfAbsent(YearMonth.from(article.day()), month -> new ArrayList<>())
             .add(article.toJson(id, mapper));
       }
       return byMonth;
@@ -652,7 +791,8 @@ public final class DemoCorpus {
     /** A day's articles in time order: quiet-day news, a trap story every tenth day, the surge. */
     private List<Article> day(LocalDate day, int dayIndex) {
       List<Article> articles = new ArrayList<>();
-      int count = Math.max(1, (int) Math.round(settings.newsPerDay() * (0.7 + 0.6 * random.nextDouble())));
+      double volume = 0.7 + 0.6 * random.nextDouble();
+      int count = Math.max(1, (int) Math.round(settings.newsPerDay() * volume));
       for (int i = 0; i < count; i++) {
         articles.add(quietArticle(day));
       }
@@ -682,18 +822,128 @@ public final class DemoCorpus {
     /** A story of the given tone; its headline and lead share their numbers and names. */
     private Article article(LocalDate day, Company company, Mention mention, Tone tone) {
       Source source = pick(random, SOURCES);
-      for (int attempt = 0; attempt < 1000; attempt++) {
-        Story story = pick(random, stories(tone));
-        Map<String, String> values = storyValues(day);
-        values.put("co", mention == Mention.TICKER ? tag(company) : pick(random, company.names()));
-        String headline = fill(story.headline(), values, random);
-        values.put("co", bodyName(company, mention));
-        String body = companyBody(company, fill(story.lead(), values, random), tone);
-        if (bodies.add(body)) {
-          return new Article(day, time(day, source), source.name(), headline, body, label(tone), null, null);
-        }
+      return draw(
+          () -> {
+            Story story = pick(random, stories(tone));
+            Map<String, String> values = storyValues(day);
+            values.put(
+                "co", mention == Mention.TICKER ? tag(company) : pick(random, company.names()));
+            String headline = fill(story.headline(), values, random);
+            values.put("co", bodyName(company, mention));
+            String body = companyBody(company, fill(story.lead(), values, random), tone);
+            return new Article(day, time(day, source), source.name(), headline, body, label(tone));
+          },
+          article -> bodies.add(article.body()));
+    }
+
+    /** Neutral, names no company, but contains a phrase that looks like one. */
+    private Article trapArticle(LocalDate day, Story story) {
+      Source source = pick(random, SOURCES);
+      return draw(
+          () -> {
+            Map<String, String> values = storyValues(day);
+            String headline = fill(story.headline(), values, random);
+            String body = fill(story.lead(), values, random);
+            return new Article(
+                day, time(day, source), source.name(), headline, body, label(Tone.NEUTRAL));
+          },
+          article -> bodies.add(article.body()));
+    }
+
+    /** Clearly negative, names the company both ways, distinct headline, rotating sources. */
+    private Article surgeArticle(LocalDate day, int index) {
+      Company company =
+          companies.stream()
+              .filter(c -> c.ticker().equals(settings.surgeTicker()))
+              .findFirst()
+              .orElseThrow();
+      Source source = SOURCES.get(index % SOURCES.size());
+      String headlineTemplate = SURGE_HEADLINES.get(index % SURGE_HEADLINES.size());
+      return draw(
+          () -> {
+            Map<String, String> values = storyValues(day);
+            values.put("co", pick(random, company.names()));
+            String headline = fill(headlineTemplate, values, random);
+            values.put("co", bodyName(company, Mention.BOTH));
+            String lead = fill(pick(random, SURGE_LEADS), values, random);
+            String body = lead + " " + String.join(" ", followUps(NEGATIVE_FOLLOW_UPS, 2));
+            return new Article(
+                day, time(day, source), source.name(), headline, body, label(Tone.NEGATIVE));
+          },
+          article ->
+              !surgeHeadlines.contains(article.headline())
+                  && bodies.add(article.body())
+                  && surgeHeadlines.add(article.headline()));
+    }
+
+    private void injectBadLines(Injector<Article> inject, IntFunction<LocalDate> dayAt) {
+      inject.anywhere("news.malformed-line", slot -> truncated(freshArticle(dayAt.apply(slot))));
+      inject.anywhere(
+          "news.malformed-line", slot -> freshArticle(dayAt.apply(slot)).asMalformed(NOT_JSON));
+      for (int i = 0; i < 2; i++) {
+        inject.anywhere(
+            "news.missing-text", slot -> freshArticle(dayAt.apply(slot)).withBody(null));
       }
-      throw new IllegalStateException("ran out of distinct news bodies; lower demo.news-per-day");
+      for (String blank : List.of("", " \t  ")) {
+        inject.anywhere("news.blank-text", slot -> freshArticle(dayAt.apply(slot)).withBody(blank));
+      }
+      for (String entry : NEWS_HTML) {
+        inject.anywhere("news.html", slot -> fromTemplate(entry, dayAt.apply(slot), false));
+      }
+      for (String entry : NEWS_MOJIBAKE) {
+        inject.anywhere("news.mojibake", slot -> fromTemplate(entry, dayAt.apply(slot), true));
+      }
+      inject.repeat("news.exact-duplicate", article -> article);
+      inject.repeat("news.exact-duplicate", Article::copy);
+      for (int i = 0; i < 2; i++) {
+        inject.repeat("news.whitespace-duplicate", a -> a.withBody(extraWhitespace(a.body())));
+      }
+      for (String date : List.of("not a date", "2026-13-45")) {
+        inject.anywhere(
+            "news.unparseable-date", slot -> freshArticle(dayAt.apply(slot)).withPublishedAt(date));
+      }
+      for (int i = 0; i < 2; i++) {
+        inject.anywhere("news.oversized-text", slot -> oversized(freshArticle(dayAt.apply(slot))));
+      }
+      for (String count : List.of("many", "several dozen")) {
+        inject.anywhere(
+            "news.wrong-type", slot -> freshArticle(dayAt.apply(slot)).withWordCount(count));
+      }
+    }
+
+    private Article freshArticle(LocalDate day) {
+      Tone tone = pick(random, List.of(Tone.values()));
+      Mention mention = pick(random, List.of(Mention.values()));
+      return article(day, pick(random, companies), mention, tone);
+    }
+
+    /** JSON cut off in the middle of the headline. */
+    private static Article truncated(Article article) {
+      String headline = article.headline().substring(0, article.headline().length() / 2);
+      return article.asMalformed(
+          "{\"id\":\"{id}\",\"published_at\":\""
+              + article.publishedAt()
+              + "\",\"headline\":\""
+              + headline);
+    }
+
+    /** "TONE|template" with {name} and {tag}, from the HTML or mojibake lists. */
+    private Article fromTemplate(String entry, LocalDate day, boolean asMojibake) {
+      Tone tone = Tone.valueOf(entry.substring(0, entry.indexOf('|')));
+      Company company = pick(random, companies);
+      Map<String, String> names = Map.of("name", company.names().get(0), "tag", tag(company));
+      String text =
+          draw(() -> fill(entry.substring(entry.indexOf('|') + 1), names, random), bodies::add);
+      Article article = article(day, company, Mention.NAME, tone);
+      return article.withBody(asMojibake ? mojibake(text) : text);
+    }
+
+    private Article oversized(Article article) {
+      StringBuilder text = new StringBuilder(article.body());
+      while (text.length() < OVERSIZED_CHARS) {
+        text.append(' ').append(fill(pick(random, NEUTRAL_FOLLOW_UPS), Map.of(), random));
+      }
+      return article.withBody(text.toString());
     }
 
     private String bodyName(Company company, Mention mention) {
@@ -710,7 +960,7 @@ public final class DemoCorpus {
       sentences.add(lead);
       sentences.addAll(followUps(followUpPool(tone), 1 + random.nextInt(3)));
       if (companies.size() > 1 && random.nextInt(5) == 0) {
-        Company other = otherThan(company);
+        Company other = pick(random, companies.stream().filter(c -> !c.equals(company)).toList());
         String otherName = random.nextBoolean() ? pick(random, other.names()) : tag(other);
         sentences.add(fill(pick(random, SECOND_COMPANY), Map.of("co2", otherName), random));
       }
@@ -729,156 +979,39 @@ public final class DemoCorpus {
       return templates.stream().map(t -> fill(t, Map.of(), random)).toList();
     }
 
-    /** One value per story placeholder, so a headline and its lead agree; {weekday} is the day's. */
+    /**
+     * One value per story placeholder, so a headline and its lead agree; {weekday} is the day's.
+     */
     private Map<String, String> storyValues(LocalDate day) {
       Map<String, String> values = new HashMap<>();
       for (String key : STORY_PLACEHOLDERS) {
         values.put(key, randomValue(key, random));
       }
-      values.put("weekday", day.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT));
+      values.put("weekday", day.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
       return values;
-    }
-
-    private Article trapArticle(LocalDate day, Story story) {
-      Source source = pick(random, SOURCES);
-      String body = uniqueBody(() -> fill(story.lead(), Map.of(), random));
-      String headline = fill(story.headline(), Map.of(), random);
-      return new Article(day, time(day, source), source.name(), headline, body, label(Tone.NEUTRAL), null, null);
-    }
-
-    /** Clearly negative, names the company both ways, distinct headline, rotating sources. */
-    private Article surgeArticle(LocalDate day, int index) {
-      Company company = companies.stream()
-          .filter(c -> c.ticker().equals(settings.surgeTicker()))
-          .findFirst()
-          .orElseThrow();
-      String headlineTemplate = SURGE_HEADLINES.get(index % SURGE_HEADLINES.size());
-      for (int attempt = 0; attempt < 1000; attempt++) {
-        Map<String, String> values = storyValues(day);
-        values.put("co", pick(random, company.names()));
-        String headline = fill(headlineTemplate, values, random);
-        values.put("co", bodyName(company, Mention.BOTH));
-        String lead = fill(pick(random, SURGE_LEADS), values, random);
-        String body = lead + " " + String.join(" ", followUps(NEGATIVE_FOLLOW_UPS, 2));
-        if (surgeHeadlines.add(headline) && bodies.add(body)) {
-          Source source = SOURCES.get(index % SOURCES.size());
-          return new Article(day, time(day, source), source.name(), headline, body, label(Tone.NEGATIVE), null, null);
-        }
-      }
-      throw new IllegalStateException("ran out of distinct surge headlines; lower demo.surge.articles");
-    }
-
-    private void injectBadLines(List<Article> clean, Injector<Article> inject) {
-      for (String shape : List.of("truncated", "text")) {
-        int slot = inject.anySlot();
-        Article article = freshArticle(dayAt(clean, slot));
-        String line = shape.equals("truncated")
-            ? "{\"id\":\"{id}\",\"published_at\":\"" + article.publishedAt() + "\",\"headline\":\""
-                + article.headline().substring(0, article.headline().length() / 2)
-            : "ERROR 502 upstream feed timeout - partial export, retry later";
-        inject.at("news.malformed-line", slot, article.withMalformed(line));
-      }
-      for (int i = 0; i < 2; i++) {
-        int slot = inject.anySlot();
-        inject.at("news.missing-text", slot, freshArticle(dayAt(clean, slot)).withBody(null));
-      }
-      for (String blank : List.of("", " \t  ")) {
-        int slot = inject.anySlot();
-        inject.at("news.blank-text", slot, freshArticle(dayAt(clean, slot)).withBody(blank));
-      }
-      for (String entry : NEWS_HTML) {
-        int slot = inject.anySlot();
-        inject.at("news.html", slot, fromTemplate(entry, dayAt(clean, slot), false));
-      }
-      for (String entry : NEWS_MOJIBAKE) {
-        int slot = inject.anySlot();
-        inject.at("news.mojibake", slot, fromTemplate(entry, dayAt(clean, slot), true));
-      }
-      int same = random.nextInt(clean.size());
-      inject.after("news.exact-duplicate", same, clean.get(same));
-      int copied = random.nextInt(clean.size());
-      inject.after("news.exact-duplicate", copied, clean.get(copied).copy());
-      for (int i = 0; i < 2; i++) {
-        int source = random.nextInt(clean.size());
-        Article spaced = clean.get(source).withBody(extraWhitespace(clean.get(source).body()));
-        inject.after("news.whitespace-duplicate", source, spaced);
-      }
-      for (String date : List.of("not a date", "2026-13-45")) {
-        int slot = inject.anySlot();
-        inject.at("news.unparseable-date", slot, freshArticle(dayAt(clean, slot)).withPublishedAt(date));
-      }
-      for (int i = 0; i < 2; i++) {
-        int slot = inject.anySlot();
-        Article article = freshArticle(dayAt(clean, slot));
-        inject.at("news.oversized-text", slot, article.withBody(oversized(article.body())));
-      }
-      for (String count : List.of("many", "several dozen")) {
-        int slot = inject.anySlot();
-        inject.at("news.wrong-type", slot, freshArticle(dayAt(clean, slot)).withWordCount(count));
-      }
-    }
-
-    private Article freshArticle(LocalDate day) {
-      Tone tone = pick(random, List.of(Tone.values()));
-      Mention mention = pick(random, List.of(Mention.values()));
-      return article(day, pick(random, companies), mention, tone);
-    }
-
-    /** "TONE|template" with {name} and {tag}, from the HTML or mojibake lists. */
-    private Article fromTemplate(String entry, LocalDate day, boolean asMojibake) {
-      Tone tone = Tone.valueOf(entry.substring(0, entry.indexOf('|')));
-      Company company = pick(random, companies);
-      Article article = article(day, company, Mention.NAME, tone);
-      Map<String, String> names = Map.of("name", company.names().get(0), "tag", tag(company));
-      String text = uniqueBody(() -> fill(entry.substring(entry.indexOf('|') + 1), names, random));
-      return article.withBody(asMojibake ? mojibake(text) : text);
-    }
-
-    private String oversized(String lead) {
-      StringBuilder text = new StringBuilder(lead);
-      while (text.length() < OVERSIZED_CHARS) {
-        text.append(' ').append(fill(pick(random, NEUTRAL_FOLLOW_UPS), Map.of(), random));
-      }
-      return text.toString();
-    }
-
-    private String uniqueBody(Supplier<String> candidate) {
-      for (int attempt = 0; attempt < 1000; attempt++) {
-        String body = candidate.get();
-        if (bodies.add(body)) {
-          return body;
-        }
-      }
-      throw new IllegalStateException("ran out of distinct news bodies; lower demo.news-per-day");
     }
 
     /** Cashtag most of the time, otherwise exchange-prefixed with or without a space. */
     private String tag(Company company) {
       int roll = random.nextInt(10);
-      return roll < 6 ? "$" + company.ticker()
-          : roll < 8 ? company.exchange() + ":" + company.ticker()
-          : company.exchange() + ": " + company.ticker();
+      if (roll < 6) {
+        return "$" + company.ticker();
+      }
+      return company.exchange() + (roll < 8 ? ":" : ": ") + company.ticker();
     }
 
-    /** Another company than {@code company}; needs at least two companies. */
-    private Company otherThan(Company company) {
-      List<Company> others = companies.stream().filter(c -> !c.equals(company)).toList();
-      return pick(random, others);
-    }
-
-    /** Between 10:00 and 17:59 UTC, so the UTC date is {@code day}, shown in the source's offset. */
+    /**
+     * Between 10:00 and 17:59 UTC, so the UTC date is {@code day}, shown in the source's offset.
+     */
     private String time(LocalDate day, Source source) {
-      OffsetDateTime utc = day.atTime(10, 0).atOffset(ZoneOffset.UTC).plusMinutes(random.nextInt(8 * 60));
+      OffsetDateTime utc =
+          day.atTime(10, 0).atOffset(ZoneOffset.UTC).plusMinutes(random.nextInt(8 * 60));
       return NEWS_TIME.format(utc.withOffsetSameInstant(source.offset()));
     }
 
     /** About 40% of articles carry a label. */
     private String label(Tone tone) {
       return random.nextInt(10) < 4 ? tone.label : null;
-    }
-
-    private static LocalDate dayAt(List<Article> clean, int slot) {
-      return clean.get(Math.min(slot, clean.size() - 1)).day();
     }
 
     private static List<Story> stories(Tone tone) {
@@ -908,36 +1041,39 @@ public final class DemoCorpus {
     private record Placed<T>(int slot, T row) {}
 
     private final Random random;
-    private final int cleanCount;
+    private final List<T> clean;
     private final Map<String, Integer> counts;
     private final List<Placed<T>> placed = new ArrayList<>();
 
-    Injector(Random random, int cleanCount, Map<String, Integer> counts) {
+    Injector(Random random, List<T> clean, Map<String, Integer> counts) {
       this.random = random;
-      this.cleanCount = cleanCount;
+      this.clean = clean;
       this.counts = counts;
     }
 
-    int anySlot() {
-      return random.nextInt(cleanCount + 1);
+    /** A row made for a random slot (news rows take their day from the slot's neighbour). */
+    void anywhere(String kind, IntFunction<T> rowForSlot) {
+      int slot = random.nextInt(clean.size() + 1);
+      add(kind, slot, rowForSlot.apply(slot));
     }
 
-    void anywhere(String kind, T row) {
-      at(kind, anySlot(), row);
+    /**
+     * A variant of a random clean row, placed shortly after it. {@code row -> row} repeats the very
+     * same row, which is then written with the same id: an identical line.
+     */
+    void repeat(String kind, UnaryOperator<T> variant) {
+      int source = random.nextInt(clean.size());
+      int last = Math.min(clean.size(), source + DUPLICATE_DISTANCE);
+      add(kind, source + 1 + random.nextInt(last - source), variant.apply(clean.get(source)));
     }
 
-    /** Shortly after clean row {@code source}, for rows that repeat it. */
-    void after(String kind, int source, T row) {
-      int last = Math.min(cleanCount, source + DUPLICATE_DISTANCE);
-      at(kind, source + 1 + random.nextInt(last - source), row);
-    }
-
-    void at(String kind, int slot, T row) {
+    private void add(String kind, int slot, T row) {
       placed.add(new Placed<>(slot, row));
       counts.merge(kind, 1, Integer::sum);
     }
 
-    List<T> mixInto(List<T> clean) {
+    /** Clean and bad rows in file order. */
+    List<T> mixed() {
       List<Placed<T>> bySlot = new ArrayList<>(placed);
       bySlot.sort(Comparator.comparingInt(Placed::slot));
       List<T> mixed = new ArrayList<>();
@@ -952,6 +1088,19 @@ public final class DemoCorpus {
       }
       return mixed;
     }
+  }
+
+  /** Draws seeded candidates until {@code accept} takes one, e.g. a set's add for distinct text. */
+  private static <T> T draw(Supplier<T> candidate, Predicate<T> accept) {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      T value = candidate.get();
+      if (accept.test(value)) {
+        return value;
+      }
+    }
+    throw new IllegalStateException(
+        "Cannot generate distinct demo texts; lower demo.reviews, demo.news-per-day or"
+            + " demo.surge.articles");
   }
 
   private static <T> T pick(Random random, List<T> options) {
@@ -971,55 +1120,43 @@ public final class DemoCorpus {
     return out.toString();
   }
 
+  /** A random value for a placeholder: a small number or a word from {@link #WORDS}. */
   private static String randomValue(String key, Random random) {
     return switch (key) {
       case "n" -> Integer.toString(2 + random.nextInt(13));
       case "pct" -> Integer.toString(3 + random.nextInt(30));
       case "amount" -> Integer.toString(40 + random.nextInt(900));
       case "cents" -> Integer.toString(10 + random.nextInt(80));
-      case "quarter" -> pick(random, List.of("first-quarter", "second-quarter", "third-quarter", "fourth-quarter"));
-      case "weekday" -> pick(random, List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"));
-      case "city" -> pick(random, List.of("Denver", "Austin", "Toronto", "Rotterdam", "Singapore", "Lyon", "Osaka"));
-      case "region" -> pick(random, List.of("Europe", "Southeast Asia", "Latin America", "the Middle East"));
-      case "conference" -> pick(random, List.of("Global Technology Conference", "Midwest Industrials Forum",
-          "Healthcare Investor Days", "Energy Transition Forum"));
-      case "executive" -> pick(random, List.of("Maria Chen", "David Okafor", "Priya Raman", "Tom Eriksen",
-          "Laura Benedetti", "Samuel Ortiz"));
-      case "person" -> pick(random, List.of("my wife", "my son", "my neighbour", "my sister", "my dad"));
-      case "aspect" -> pick(random, List.of("battery life", "build quality", "sound", "design", "finish",
-          "fit", "display", "price", "grip", "motor"));
-      case "flaw" -> pick(random, List.of("manual", "packaging", "noise level", "cable", "lid", "strap"));
-      case "feature" -> pick(random, List.of("quick start", "eco", "turbo", "night", "auto"));
-      case "when" -> pick(random, List.of("early", "on time", "the next day", "two days early"));
-      default -> throw new IllegalStateException("no value for placeholder {" + key + "}");
+      default -> {
+        if (!WORDS.containsKey(key)) {
+          throw new IllegalStateException("no value for placeholder {" + key + "}");
+        }
+        yield pick(random, WORDS.get(key));
+      }
     };
   }
 
-  /** RFC 4180: quoted when it holds a comma, quote, line break or edge whitespace; quotes doubled. */
-  static String csvField(String value) {
-    boolean quote = value.contains(",") || value.contains("\"") || value.contains("\n")
-        || value.contains("\r") || !value.equals(value.strip());
+  /**
+   * RFC 4180: quoted when it holds a comma, quote, line break or edge whitespace; quotes doubled.
+   */
+  private static String csvField(String value) {
+    boolean quote =
+        value.contains(",")
+            || value.contains("\"")
+            || value.contains("\n")
+            || value.contains("\r")
+            || !value.equals(value.strip());
     return quote ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
   }
 
   /** UTF-8 bytes read back as Windows-1252, the commonest mojibake ("café" becomes "cafÃ©"). */
-  static String mojibake(String text) {
+  private static String mojibake(String text) {
     return new String(text.getBytes(UTF_8), WINDOWS_1252);
   }
 
   /** The same words with doubled spaces, a tab and padding: equal once whitespace is collapsed. */
   private static String extraWhitespace(String text) {
     return "\t " + text.replace(" ", "  ") + "  ";
-  }
-
-  /** Control and zero-width characters between words; removing them restores the text. */
-  private static String controlChars(String text, int variant) {
-    int space = text.indexOf(' ');
-    String head = text.substring(0, space);
-    String tail = text.substring(space);
-    return variant == 0
-        ? "\uFEFF" + head + "\u0007\u200B" + tail
-        : head + "\u0001" + tail + "\u001B\u200D";
   }
 
   private static void recreate(Path dir) {
@@ -1033,7 +1170,8 @@ public final class DemoCorpus {
       }
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot replace demo folder " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot replace demo folder " + dir + ": " + e.getMessage(), e);
     }
   }
 

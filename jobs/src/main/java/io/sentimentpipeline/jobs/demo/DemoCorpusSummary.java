@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * @param newsRows JSON Lines written, injected bad lines included
  * @param injectedBadRows bad rows per kind, e.g. {@code reviews.malformed-line -> 2}, sorted by key
  */
-public record DemoCorpusSummary(int reviewRows, int newsRows, Map<String, Integer> injectedBadRows) {
+public record DemoCorpusSummary(
+    int reviewRows, int newsRows, Map<String, Integer> injectedBadRows) {
 
   public DemoCorpusSummary {
     if (reviewRows < 0 || newsRows < 0) {

@@ -40,7 +40,8 @@ public record DemoSettings(
     requirePositive("demo.news-per-day", newsPerDay);
     requirePositive("demo.surge.articles", surgeArticles);
     if (endDate == null) {
-      throw new IllegalArgumentException("demo.end-date must be set (an ISO date, e.g. 2026-11-27)");
+      throw new IllegalArgumentException(
+          "demo.end-date must be set (an ISO date, e.g. 2026-11-27)");
     }
     if (surgeTicker == null || surgeTicker.isBlank()) {
       throw new IllegalArgumentException("demo.surge.ticker must be a ticker from the company map");

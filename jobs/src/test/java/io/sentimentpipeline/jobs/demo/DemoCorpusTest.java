@@ -98,16 +98,22 @@ class DemoCorpusTest {
     assertThat(b).as("summary").isEqualTo(a);
     assertThat(relativeFiles(second)).as("file names").isEqualTo(relativeFiles(first));
     for (String file : relativeFiles(first)) {
-      assertThat(Files.readAllBytes(second.resolve(file))).as(file).isEqualTo(Files.readAllBytes(first.resolve(file)));
+      assertThat(Files.readAllBytes(second.resolve(file)))
+          .as(file)
+          .isEqualTo(Files.readAllBytes(first.resolve(file)));
     }
   }
 
   @Test
   void writesTheExpectedFiles() throws IOException {
     assertThat(relativeFiles(corpusDir))
-        .contains("reviews/reviews-part-1.csv", "reviews/reviews-part-2.csv", "news/news-2026-08.jsonl",
+        .contains(
+            "reviews/reviews-part-1.csv",
+            "reviews/reviews-part-2.csv",
+            "news/news-2026-08.jsonl",
             "news/news-2026-11.jsonl")
-        .allMatch(f -> f.matches("reviews/reviews-part-[12]\\.csv|news/news-\\d{4}-\\d{2}\\.jsonl"));
+        .allMatch(
+            f -> f.matches("reviews/reviews-part-[12]\\.csv|news/news-\\d{4}-\\d{2}\\.jsonl"));
     for (String part : List.of("reviews-part-1.csv", "reviews-part-2.csv")) {
       assertThat(Files.readAllLines(corpusDir.resolve("reviews").resolve(part), UTF_8).get(0))
           .isEqualTo("review_id,product,rating,title,body,created_at");
@@ -128,7 +134,9 @@ class DemoCorpusTest {
   void countsMatchTheFilesAndMalformedLinesAreTheOnlyUnparseableOnes() {
     assertThat(summary.reviewRows()).isEqualTo(reviewLines.size());
     assertThat(summary.newsRows()).isEqualTo(newsLines.size());
-    assertThat(reviewLines.stream().filter(line -> csvFields(line) == null || csvFields(line).size() != 6))
+    assertThat(
+            reviewLines.stream()
+                .filter(line -> csvFields(line) == null || csvFields(line).size() != 6))
         .hasSize(summary.badRows("reviews.malformed-line"));
     assertThat(newsLines.stream().filter(line -> json(line) == null))
         .hasSize(summary.badRows("news.malformed-line"));
@@ -138,19 +146,28 @@ class DemoCorpusTest {
   void reviewsCarryBalancedRatingsAndDistinctBodies() {
     List<List<String>> rows = validReviews();
     Map<String, Long> byLabel =
-        rows.stream().map(r -> r.get(2)).filter(r -> r.matches("[1-5]"))
-            .collect(Collectors.groupingBy(r -> r.compareTo("3") < 0 ? "neg" : r.equals("3") ? "neu" : "pos",
-                Collectors.counting()));
+        rows.stream()
+            .map(r -> r.get(2))
+            .filter(r -> r.matches("[1-5]"))
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.compareTo("3") < 0 ? "neg" : r.equals("3") ? "neu" : "pos",
+                    Collectors.counting()));
     double total = byLabel.values().stream().mapToLong(Long::longValue).sum();
     assertThat(byLabel.get("neg") / total).as("negative share").isBetween(0.30, 0.50);
     assertThat(byLabel.get("neu") / total).as("neutral share").isBetween(0.10, 0.30);
     assertThat(byLabel.get("pos") / total).as("positive share").isBetween(0.30, 0.50);
 
-    List<String> bodies = rows.stream().map(r -> r.get(4).strip().replaceAll("\\s+", " "))
-        .filter(b -> !b.isEmpty()).toList();
+    List<String> bodies =
+        rows.stream()
+            .map(r -> r.get(4).strip().replaceAll("\\s+", " "))
+            .filter(b -> !b.isEmpty())
+            .toList();
     assertThat(bodies.size() - new HashSet<>(bodies).size())
         .as("repeated bodies are exactly the injected duplicates")
-        .isEqualTo(summary.badRows("reviews.exact-duplicate") + summary.badRows("reviews.whitespace-duplicate"));
+        .isEqualTo(
+            summary.badRows("reviews.exact-duplicate")
+                + summary.badRows("reviews.whitespace-duplicate"));
     assertThat(rows).anyMatch(r -> r.get(4).length() >= 200_000);
     assertThat(rows).anyMatch(r -> r.get(2).equals("five"));
     assertThat(rows).anyMatch(r -> r.get(5).equals("yesterday"));
@@ -164,8 +181,10 @@ class DemoCorpusTest {
     validReviews().forEach(r -> texts.add(r.get(4)));
     validNews().forEach(n -> texts.add(n.path("body").asText("")));
     List<String> garbled = texts.stream().filter(t -> t.contains("Ã") || t.contains("â€")).toList();
-    assertThat(garbled).hasSize(summary.badRows("reviews.mojibake") + summary.badRows("news.mojibake"));
-    assertThat(garbled).allSatisfy(t -> assertThat(repair(t)).isNotNull().containsAnyOf("é", "ã", "ü", "’"));
+    assertThat(garbled)
+        .hasSize(summary.badRows("reviews.mojibake") + summary.badRows("news.mojibake"));
+    assertThat(garbled)
+        .allSatisfy(t -> assertThat(repair(t)).isNotNull().containsAnyOf("é", "ã", "ü", "’"));
   }
 
   @Test
@@ -193,11 +212,16 @@ class DemoCorpusTest {
     long both =
         companies.keySet().stream()
             .filter(t -> texts.stream().anyMatch(x -> tagPattern(t).matcher(x).find()))
-            .filter(t -> texts.stream().anyMatch(x -> namePattern(companies.get(t)).matcher(x).find()))
+            .filter(
+                t -> texts.stream().anyMatch(x -> namePattern(companies.get(t)).matcher(x).find()))
             .count();
     assertThat(both).isGreaterThanOrEqualTo(20);
-    assertThat(texts.stream().anyMatch(x -> x.matches(".*(NASDAQ|NYSE):[A-Z].*"))).as("NASDAQ:T").isTrue();
-    assertThat(texts.stream().anyMatch(x -> x.matches(".*(NASDAQ|NYSE): [A-Z].*"))).as("NYSE: T").isTrue();
+    assertThat(texts.stream().anyMatch(x -> x.matches(".*(NASDAQ|NYSE):[A-Z].*")))
+        .as("NASDAQ:T")
+        .isTrue();
+    assertThat(texts.stream().anyMatch(x -> x.matches(".*(NASDAQ|NYSE): [A-Z].*")))
+        .as("NYSE: T")
+        .isTrue();
     assertThat(texts.stream().anyMatch(x -> mentioned(x).size() >= 2)).as("two companies").isTrue();
     for (String trap : List.of("Orchard Apple pie festival", "harvest table", "Novexa")) {
       assertThat(newsLines.stream().anyMatch(line -> line.contains(trap))).as(trap).isTrue();
@@ -210,8 +234,9 @@ class DemoCorpusTest {
     List<String> surgeHeadlines = new ArrayList<>();
     for (JsonNode article : validNews()) {
       OffsetDateTime time = timestamp(article);
-      boolean negative = "bearish".equals(article.path("sentiment").asText())
-          || NEGATIVE_HEADLINE.matcher(article.path("headline").asText()).find();
+      boolean negative =
+          "bearish".equals(article.path("sentiment").asText())
+              || NEGATIVE_HEADLINE.matcher(article.path("headline").asText()).find();
       if (time == null || !negative) {
         continue;
       }
@@ -226,13 +251,19 @@ class DemoCorpusTest {
     int surge = negativeByTickerDay.remove("NVX@" + SURGE);
     int busiestOther = negativeByTickerDay.values().stream().max(Integer::compare).orElse(0);
     assertThat(surge).isGreaterThanOrEqualTo(SURGE_ARTICLES).isGreaterThan(3 * busiestOther);
-    assertThat(new HashSet<>(surgeHeadlines)).as("distinct surge headlines").hasSizeGreaterThanOrEqualTo(SURGE_ARTICLES);
+    assertThat(new HashSet<>(surgeHeadlines))
+        .as("distinct surge headlines")
+        .hasSizeGreaterThanOrEqualTo(SURGE_ARTICLES);
   }
 
   @Test
   void aLabelledSubsetExists() {
     List<JsonNode> articles = validNews();
-    List<String> labels = articles.stream().filter(a -> a.has("sentiment")).map(a -> a.get("sentiment").asText()).toList();
+    List<String> labels =
+        articles.stream()
+            .filter(a -> a.has("sentiment"))
+            .map(a -> a.get("sentiment").asText())
+            .toList();
     assertThat((double) labels.size() / articles.size()).isBetween(0.25, 0.55);
     assertThat(new TreeSet<>(labels)).containsExactly("bearish", "bullish", "neutral");
   }
@@ -240,13 +271,20 @@ class DemoCorpusTest {
   @Test
   void settingsNameTheOffendingKey(@TempDir Path dir) {
     assertThatThrownBy(() -> new DemoSettings(dir, 1, 0, 95, 6, END, "NVX", SURGE, 20))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo.reviews");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("demo.reviews");
     assertThatThrownBy(() -> new DemoSettings(dir, 1, 10, 5, 6, END, "NVX", SURGE, 20))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo.surge.date");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("demo.surge.date");
     assertThatThrownBy(() -> new DemoSettings(null, 1, 10, 95, 6, END, "NVX", SURGE, 20))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo.output");
-    assertThatThrownBy(() -> DemoCorpus.write(new DemoSettings(dir, 1, 10, 95, 6, END, "ZZZ", SURGE, 20), companies()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo.surge.ticker");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("demo.output");
+    assertThatThrownBy(
+            () ->
+                DemoCorpus.write(
+                    new DemoSettings(dir, 1, 10, 95, 6, END, "ZZZ", SURGE, 20), companies()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("demo.surge.ticker");
   }
 
   // ---- helpers ----
@@ -264,13 +302,19 @@ class DemoCorpusTest {
 
   private static List<String> relativeFiles(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).map(f -> root.relativize(f).toString().replace('\\', '/'))
-          .sorted().toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(f -> root.relativize(f).toString().replace('\\', '/'))
+          .sorted()
+          .toList();
     }
   }
 
   private static List<List<String>> validReviews() {
-    return reviewLines.stream().map(DemoCorpusTest::csvFields).filter(f -> f != null && f.size() == 6).toList();
+    return reviewLines.stream()
+        .map(DemoCorpusTest::csvFields)
+        .filter(f -> f != null && f.size() == 6)
+        .toList();
   }
 
   private static List<JsonNode> validNews() {
@@ -324,12 +368,16 @@ class DemoCorpusTest {
   private static Set<String> mentioned(String text) {
     Map<String, List<String>> companies = companies();
     return companies.keySet().stream()
-        .filter(t -> tagPattern(t).matcher(text).find() || namePattern(companies.get(t)).matcher(text).find())
+        .filter(
+            t ->
+                tagPattern(t).matcher(text).find()
+                    || namePattern(companies.get(t)).matcher(text).find())
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static Pattern tagPattern(String ticker) {
-    return Pattern.compile("(?<![\\p{L}\\p{N}])(?:\\$|(?:NASDAQ|NYSE)\\s?:\\s?)" + ticker + "(?![\\p{L}\\p{N}])");
+    return Pattern.compile(
+        "(?<![\\p{L}\\p{N}])(?:\\$|(?:NASDAQ|NYSE)\\s?:\\s?)" + ticker + "(?![\\p{L}\\p{N}])");
   }
 
   private static Pattern namePattern(List<String> names) {
@@ -340,8 +388,11 @@ class DemoCorpusTest {
   /** Windows-1252 bytes read as UTF-8, or null when that is not a clean round trip. */
   private static String repair(String text) {
     try {
-      ByteBuffer bytes = Charset.forName("windows-1252").newEncoder()
-          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text));
+      ByteBuffer bytes =
+          Charset.forName("windows-1252")
+              .newEncoder()
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(text));
       return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(bytes).toString();
     } catch (CharacterCodingException notMojibake) {
       return null;

@@ -1,0 +1,56 @@
+package io.sentimentpipeline.jobs;
+
+import io.sentimentpipeline.jobs.catalog.SparkSessions;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.ConfigLoader;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One real local[2] Spark session with Delta per test class, and a fresh warehouse folder for the
+ * class. Tests build their configuration from the embedded default with overrides.
+ */
+public abstract class SparkTestBase {
+
+  @TempDir protected static Path workDir;
+  protected static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark =
+        SparkSessions.start(
+            ConfigLoader.load(null, List.of(
+                    "spark.master=local[2]",
+                    "spark.conf.\"spark.sql.shuffle.partitions\"=2",
+                    "spark.conf.\"spark.default.parallelism\"=2"))
+                .spark(),
+            new Warehouse(workDir.resolve("warehouse").toString()));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  /** The embedded default with the warehouse and demo folder under this class's temp dir. */
+  protected static PipelineConfig config(String... overrides) {
+    List<String> all = new ArrayList<>(List.of(
+        "warehouse=" + workDir.resolve("warehouse"),
+        "demo.output=" + workDir.resolve("demo")));
+    all.addAll(Arrays.asList(overrides));
+    return ConfigLoader.load(null, all);
+  }
+
+  protected static Dataset<Row> table(String name) {
+    return spark.table(name);
+  }
+}

@@ -1,0 +1,129 @@
+package io.sentimentpipeline.jobs.clean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The clean stage's pure transformations on tiny in-memory bronze rows. */
+class CleanTransformsTest extends SparkTestBase {
+
+  private static final StructType BRONZE =
+      new StructType()
+          .add("batch_id", DataTypes.StringType)
+          .add("source", DataTypes.StringType)
+          .add("domain", DataTypes.StringType)
+          .add("record_id", DataTypes.StringType)
+          .add("title", DataTypes.StringType)
+          .add("text", DataTypes.StringType)
+          .add("label_raw", DataTypes.StringType)
+          .add("timestamp_raw", DataTypes.StringType)
+          .add("malformed", DataTypes.BooleanType)
+          .add("raw_record", DataTypes.StringType)
+          .add("source_file", DataTypes.StringType)
+          .add("ingested_at", DataTypes.TimestampType);
+
+  private static final List<Row> ROWS = new ArrayList<>();
+  private static Map<String, Row> byId;
+
+  private static void add(String domain, String id, String title, String text, String label, String ts, boolean malformed) {
+    String source = domain.equals("news") ? "news" : "reviews";
+    ROWS.add(RowFactory.create("b1", source, domain, id, title, text, label, ts, malformed, "{raw " + id + "}", "file:/in/" + source, Timestamp.valueOf("2026-11-28 00:00:00")));
+  }
+
+  @BeforeAll
+  static void normaliseRows() {
+    add("review", "ok", null, "<p>Great &amp; cheap</p>", "5", "2026-10-01T10:00:00Z", false);
+    add("review", "dup-ws", null, "  Great &   cheap ", "4", "2026-10-02T10:00:00Z", false);
+    add("review", "malformed", null, null, null, null, true);
+    add("review", "missing", null, null, "3", null, false);
+    add("review", "blank", null, " \t ", "3", null, false);
+    add("review", "short", null, "ok", "3", null, false);
+    add("review", "long", null, "word ".repeat(5000), "3", null, false);
+    add("review", "bad-date", null, "Broke after a day.", "1", "31/02/2026", false);
+    add("review", "bad-label", null, "Fine, I guess.", "five", null, false);
+    add("review", "no-date", null, "No date is fine for a review.", null, null, false);
+    add("news", "late-utc", "Novex shares plunge", "$NVX fell after the probe. Orchard Apple pie festival opens.", "bearish", "2026-11-20T21:30:00-05:00", false);
+    add("news", "no-date-news", "Acorel wins contract", "NYSE: ACRL rose.", null, null, false);
+    PipelineConfig config = config("clean.max-chars=1000");
+    Dataset<Row> normalised =
+        CleanTransforms.normalise(
+            spark.createDataFrame(ROWS, BRONZE), config.sources(), config.clean(), config.entities().extractor());
+    byId = new HashMap<>();
+    for (Row row : normalised.collectAsList()) {
+      byId.put(row.getAs("record_id"), row);
+    }
+  }
+
+  private static String reason(String id) {
+    return byId.get(id).getAs("reason");
+  }
+
+  @Test
+  void everyKindOfBadRowGetsItsReason() {
+    assertThat(reason("malformed")).isEqualTo(CleanTransforms.MALFORMED);
+    assertThat(reason("missing")).isEqualTo(CleanTransforms.MISSING_TEXT);
+    assertThat(reason("blank")).isEqualTo(CleanTransforms.MISSING_TEXT);
+    assertThat(reason("short")).isEqualTo(CleanTransforms.TEXT_TOO_SHORT);
+    assertThat(reason("long")).isEqualTo(CleanTransforms.TEXT_TOO_LONG);
+    assertThat(reason("bad-date")).isEqualTo(CleanTransforms.BAD_TIMESTAMP);
+    assertThat(reason("bad-label")).isEqualTo(CleanTransforms.UNKNOWN_LABEL);
+    assertThat(reason("no-date-news")).isEqualTo(CleanTransforms.MISSING_TIMESTAMP);
+    assertThat(byId.get("long").<String>getAs("detail")).contains("clean.max-chars = 1000");
+    assertThat(byId.get("bad-date").<String>getAs("detail")).contains("31/02/2026");
+  }
+
+  @Test
+  void goodRowsAreCleanedAndLabelled() {
+    Row ok = byId.get("ok");
+    assertThat(reason("ok")).isNull();
+    assertThat(reason("no-date")).as("reviews may lack a timestamp").isNull();
+    assertThat(ok.<String>getAs("text_clean")).isEqualTo("Great & cheap");
+    assertThat(ok.<String>getAs("label")).isEqualTo("positive");
+    assertThat(byId.get("bad-date").<String>getAs("label")).isEqualTo("negative");
+    assertThat(byId.get("late-utc").<String>getAs("label")).isEqualTo("negative");
+  }
+
+  @Test
+  void whitespaceAndMarkupVariantsShareADocId() {
+    assertThat(byId.get("dup-ws").<String>getAs("doc_id")).isEqualTo(byId.get("ok").getAs("doc_id"));
+    assertThat(byId.get("ok").<String>getAs("doc_id")).hasSize(64);
+  }
+
+  @Test
+  void timestampsBecomeUtcWithTheUtcDate() {
+    Row late = byId.get("late-utc");
+    assertThat(late.<Timestamp>getAs("event_ts").toInstant().toString()).isEqualTo("2026-11-21T02:30:00Z");
+    assertThat(late.getAs("event_date").toString()).isEqualTo("2026-11-21");
+  }
+
+  @Test
+  void newsGetsTickersReviewsDoNot() {
+    assertThat(byId.get("late-utc").<String>getList(byId.get("late-utc").fieldIndex("entities")))
+        .as("cashtag and name, but not the excluded 'Orchard Apple pie'")
+        .containsExactly("NVX");
+    assertThat(byId.get("no-date-news").<String>getList(byId.get("no-date-news").fieldIndex("entities")))
+        .containsExactly("ACRL");
+    assertThat(byId.get("ok").<String>getList(byId.get("ok").fieldIndex("entities"))).isEmpty();
+  }
+
+  @Test
+  void dedupeKeepsTheEarliestOfEachDocId() {
+    Dataset<Row> accepted = CleanTransforms.accepted(spark.createDataFrame(new ArrayList<>(byId.values()), byId.get("ok").schema()));
+    List<Row> deduped = CleanTransforms.dedupe(accepted).collectAsList();
+    assertThat(deduped).extracting(row -> row.<String>getAs("record_id"))
+        .containsExactlyInAnyOrder("ok", "no-date", "late-utc");
+  }
+}

@@ -1,0 +1,92 @@
+package io.sentimentpipeline.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @Test
+  void embeddedDefaultBindsEverySection() {
+    PipelineConfig config = ConfigLoader.load(null, List.of());
+    assertThat(config.spark().master()).contains("local[*]");
+    assertThat(config.warehouse()).isEqualTo("warehouse");
+    assertThat(config.sources()).extracting(SourceConfig::name).containsExactly("reviews", "news");
+    assertThat(config.sources().get(0).labels()).containsEntry("1", "negative").containsEntry("5", "positive");
+    assertThat(config.entities().companies()).hasSizeGreaterThanOrEqualTo(20);
+    assertThat(config.tokenize().tokenizer().encoder()).isEqualTo("all-minilm-l6-v2");
+    assertThat(config.clean().requireTimestamp()).containsExactly(Domain.NEWS);
+  }
+
+  @Test
+  void overridesTakeStringsNumbersListsAndUris() {
+    PipelineConfig config =
+        ConfigLoader.load(
+            null,
+            List.of(
+                "warehouse=s3a://bucket/warehouse",
+                "clean.max-chars=5000",
+                "clean.require-timestamp=[news, review]",
+                "tokenize.encoder=bge-small-en-v15"));
+    assertThat(config.warehouse()).isEqualTo("s3a://bucket/warehouse");
+    assertThat(config.clean().maxChars()).isEqualTo(5000);
+    assertThat(config.clean().requireTimestamp()).containsExactlyInAnyOrder(Domain.NEWS, Domain.REVIEW);
+    assertThat(config.tokenize().tokenizer().location()).contains("bge-small-en-v1.5");
+  }
+
+  @Test
+  void readsAFileWithIncludesAndOverrides(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("my.conf");
+    Files.writeString(conf, "include classpath(\"conf/local.conf\")\nwarehouse = \"/data/wh\"\nclean.min-chars = 10\n");
+    PipelineConfig config = ConfigLoader.load(conf, List.of("clean.min-chars=12"));
+    assertThat(config.warehouse()).isEqualTo("/data/wh");
+    assertThat(config.clean().minChars()).isEqualTo(12);
+  }
+
+  @Test
+  void errorsNameTheKeyAndTheFix() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("clean.max-chars=2")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("clean.max-chars");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("tokenize.encoder=nope")))
+        .hasMessageContaining("tokenize.encoder")
+        .hasMessageContaining("all-minilm-l6-v2");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sources.0.domain=tweets")))
+        .isInstanceOf(ConfigError.class);
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("clean.min-chars=many")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("min-chars");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("no-equals-sign")))
+        .hasMessageContaining("key=value");
+    assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent.conf"), List.of()))
+        .hasMessageContaining("/nonexistent.conf");
+  }
+
+  @Test
+  void sourceDefinitionsAreCheckedAgainstTheirSchema() {
+    assertThatThrownBy(
+            () ->
+                new SourceConfig(
+                    "tweets", Domain.NEWS, SourceFormat.JSONL, "x/*.jsonl", "id STRING, body STRING",
+                    java.util.Map.of("text", "content"), java.util.Map.of(), java.util.Map.of()))
+        .hasMessageContaining("sources.tweets.columns.text")
+        .hasMessageContaining("content");
+    assertThatThrownBy(
+            () ->
+                new SourceConfig(
+                    "tweets", Domain.NEWS, SourceFormat.JSONL, "x/*.jsonl", "id STRING, body STRING",
+                    java.util.Map.of("text", "body"), java.util.Map.of("up", "bullish"), java.util.Map.of()))
+        .hasMessageContaining("sources.tweets.labels.up");
+    assertThatThrownBy(
+            () ->
+                new SourceConfig(
+                    "tweets", Domain.NEWS, SourceFormat.JSONL, "x/*.jsonl", "id STRING, body",
+                    java.util.Map.of("text", "body"), java.util.Map.of(), java.util.Map.of()))
+        .hasMessageContaining("sources.tweets.schema");
+  }
+}
