@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
 /** Options every command takes: which configuration, which overrides, which run date. */
 public final class CommonOptions {
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Option(
       names = "--conf",
       paramLabel = "FILE",

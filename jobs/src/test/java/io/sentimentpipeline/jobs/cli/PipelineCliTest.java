@@ -1,0 +1,128 @@
+package io.sentimentpipeline.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
+
+/** The CLI end to end on a small demo corpus, as a user runs it, plus its exit codes. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineCliTest extends SparkTestBase {
+
+  private static final String[] SMALL_DEMO = {
+    "--set", "demo.reviews=150", "--set", "demo.news-days=95", "--set", "demo.news-per-day=4",
+    "--set", "demo.surge.articles=12", "--run-date", "2026-11-28"
+  };
+
+  private record Outcome(int exitCode, String out, String err) {}
+
+  private static Outcome pipeline(String... args) {
+    SessionFactory shared =
+        new SessionFactory() {
+          @Override
+          public SparkSession open(PipelineConfig config) {
+            new Warehouse(config.warehouse()).registerAll(spark);
+            return spark;
+          }
+
+          @Override
+          public void release(SparkSession session) {}
+        };
+    CommandLine cli = PipelineCli.commandLine(new PipelineCli(shared));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(1, List.of("--set", "warehouse=" + workDir.resolve("warehouse"), "--set", "demo.output=" + workDir.resolve("demo")));
+    int code = cli.execute(all.toArray(String[]::new));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  private static String[] with(String[] first, String... more) {
+    List<String> all = new ArrayList<>(Arrays.asList(first));
+    all.addAll(Arrays.asList(more));
+    return all.toArray(String[]::new);
+  }
+
+  private static long count(String sql) {
+    return spark.sql(sql).first().getLong(0);
+  }
+
+  @Test
+  @Order(1)
+  void runOnTheDemoCorpusFillsEveryTable() {
+    Outcome run = pipeline(with(new String[] {"run", "--demo-data"}, SMALL_DEMO));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("demo-data written", "ingest reviews", "clean batch 2026-11-28", "tokenize");
+    long documents = count("select count(*) from silver.documents");
+    assertThat(documents).isGreaterThan(400);
+    assertThat(count("select count(*) from silver.tokens")).isEqualTo(documents);
+    assertThat(spark.sql("select distinct reason from silver.quarantine").collectAsList())
+        .extracting(row -> row.getString(0))
+        .contains("malformed_record", "missing_text", "text_too_long", "unparseable_timestamp");
+    assertThat(count("select count(*) from silver.documents where domain = 'news' and event_date = date'2026-11-20' and array_contains(entities, 'NVX') and label = 'negative'"))
+        .as("the injected surge is visible").isGreaterThanOrEqualTo(5);
+    assertThat(count("select count(distinct event_date) from silver.documents where domain = 'news'")).isGreaterThanOrEqualTo(90);
+  }
+
+  @Test
+  @Order(2)
+  void aSecondRunChangesNoCounts() {
+    String counts = "select (select count(*) from bronze.reviews_raw) + 1000 * (select count(*) from bronze.news_raw),"
+        + " (select count(*) from silver.documents) + 1000000 * (select count(*) from silver.quarantine),"
+        + " (select count(*) from silver.tokens)";
+    String before = spark.sql(counts).first().toString();
+    Outcome again = pipeline(with(new String[] {"run", "--demo-data"}, SMALL_DEMO));
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).contains("0 new", "kept 0 +", "tokenize 0 documents");
+    assertThat(spark.sql(counts).first().toString()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(3)
+  void sqlAndTablesPrintTables() {
+    Outcome sql = pipeline("sql", "select domain, count(*) as n from silver.documents group by domain order by domain");
+    assertThat(sql.exitCode()).as(sql.err()).isZero();
+    assertThat(sql.out()).contains("| domain", "| news", "| review", "(2 rows)");
+
+    Outcome tables = pipeline("tables");
+    assertThat(tables.exitCode()).as(tables.err()).isZero();
+    assertThat(tables.out()).contains("bronze.news_raw", "bronze.reviews_raw", "silver.documents", "silver.quarantine", "silver.tokens", "delta_version");
+  }
+
+  @Test
+  @Order(4)
+  void exitCodesTellUsageFromBadDataFromBugs() {
+    assertThat(pipeline("ingest", "--set", "clean.max-chars=1").exitCode()).as("config").isEqualTo(64);
+    assertThat(pipeline("ingest", "--no-such-flag").exitCode()).as("usage").isEqualTo(64);
+    assertThat(pipeline("sql", "select * from gold.nothing").exitCode()).as("bad query").isEqualTo(64);
+
+    Outcome missing = pipeline("ingest", "--set", "demo.output=" + workDir.resolve("nowhere"));
+    assertThat(missing.exitCode()).as("no input files").isEqualTo(65);
+    assertThat(missing.err()).contains("no file matches", "nowhere/reviews/*.csv");
+  }
+
+  @Test
+  @Order(5)
+  void everyCommandHasHelp() {
+    for (String command : List.of("demo-data", "ingest", "clean", "tokenize", "run", "sql", "tables")) {
+      Outcome help = pipeline(command, "--help");
+      assertThat(help.exitCode()).as(command).isZero();
+      assertThat(help.out()).as(command).contains("--conf", "--set", "--run-date", "Exit codes");
+    }
+  }
+}
