@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "clean",
     description = {
-      "Clean the run date's bronze batch into silver.documents (deduplicated by MERGE) and",
-      "silver.quarantine (rejected rows with reason); prints the batch's accounting."
+      "Clean the run date's bronze batch into silver.documents and silver.quarantine.",
+      "Documents are deduplicated by MERGE on doc_id; rejected rows keep their reason and raw record.",
+      "Prints the batch's accounting: read = kept + quarantined + duplicates."
     })
 final class CleanCommand extends SparkCommand {
 

@@ -15,8 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "demo-data",
     description = {
-      "Write the synthetic demo corpus (seeded, deterministic) to demo.output: labelled reviews as CSV,",
-      "dated financial news as JSONL with one negative surge, and realistic bad rows in both."
+      "Write the synthetic demo corpus (seeded, deterministic) to demo.output.",
+      "Labelled reviews as CSV, dated financial news as JSONL with one injected negative surge,",
+      "and realistic bad rows in both. The corpus is synthetic: no real reviews or news."
     })
 final class DemoDataCommand implements Callable<Integer> {
 

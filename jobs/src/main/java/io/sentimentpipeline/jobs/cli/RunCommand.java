@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "run",
-    description = "The nightly sequence for a run date: ingest -> clean -> tokenize.")
+    description = "Run the nightly sequence for a run date: ingest, clean, tokenize; prints counts and rates.")
 final class RunCommand extends SparkCommand {
 
   @Option(
@@ -26,8 +26,27 @@ final class RunCommand extends SparkCommand {
       DemoDataCommand.write(config);
       out().println("demo-data written to " + config.demo().output());
     }
-    out().println(IngestJob.run(spark, config, runDate));
-    out().println("clean " + CleanJob.run(spark, config, runDate));
-    out().println("tokenize " + TokenizeJob.run(spark, config));
+    long start = System.nanoTime();
+    IngestJob.Result ingest = IngestJob.run(spark, config, runDate);
+    out().println(ingest);
+    CleanJob.Result clean = CleanJob.run(spark, config, runDate);
+    out().println("clean " + clean);
+    double ingestCleanSeconds = seconds(start);
+    out().printf(
+        "rate ingest+clean: %d rows in %.1f s = %.0f rows/s%n",
+        ingest.rowsRead(), ingestCleanSeconds, ingest.rowsRead() / ingestCleanSeconds);
+
+    start = System.nanoTime();
+    TokenizeJob.Result tokenize = TokenizeJob.run(spark, config);
+    out().println("tokenize " + tokenize);
+    double tokenizeSeconds = seconds(start);
+    out().printf(
+        "rate tokenize: %d docs in %.1f s = %.0f docs/s, %.0f Spark NLP tokens/s, %.0f WordPiece ids/s%n",
+        tokenize.documents(), tokenizeSeconds, tokenize.documents() / tokenizeSeconds,
+        tokenize.tokens() / tokenizeSeconds, tokenize.inputIds() / tokenizeSeconds);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sql",
     description = {
-      "Run one Spark SQL query over the warehouse tables and print the result,",
-      "e.g. pipeline sql \"select domain, count(*) from silver.documents group by domain\""
+      "Run one Spark SQL query over the warehouse tables and print the result.",
+      "Example: pipeline sql \"select domain, count(*) from silver.documents group by domain\""
     })
 final class SqlCommand extends SparkCommand {
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "tokenize",
     description = {
-      "Tokenize documents not yet in silver.tokens for the configured encoder: Spark NLP words",
-      "plus the encoder's own WordPiece ids."
+      "Tokenize new documents into silver.tokens for the configured encoder.",
+      "Spark NLP words (tokens, norm_tokens) plus the encoder's own WordPiece ids (input_ids)."
     })
 final class TokenizeCommand extends SparkCommand {
 
