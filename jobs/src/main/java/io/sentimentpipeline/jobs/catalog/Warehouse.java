@@ -39,9 +39,10 @@ public final class Warehouse {
 
   /** Registers one table's location under its SQL name (idempotent). */
   public void register(SparkSession spark, TableName table) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + table.layer());
     spark.sql(
-        "CREATE TABLE IF NOT EXISTS " + table.sql() + " USING delta LOCATION '" + location(table).replace("'", "\\'") + "'");
+        "CREATE DATABASE IF NOT EXISTS " + table.layer() + " LOCATION '" + quote(root + "/" + table.layer()) + "'");
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + table.sql() + " USING delta LOCATION '" + quote(location(table)) + "'");
   }
 
   /** Registers every Delta table under the warehouse; returns them in layer, name order. */
@@ -78,6 +79,10 @@ public final class Warehouse {
     }
     tables.sort((a, b) -> a.sql().compareTo(b.sql()));
     return tables;
+  }
+
+  private static String quote(String path) {
+    return path.replace("\\", "\\\\").replace("'", "\\'");
   }
 
   private static String stripSlash(String path) {

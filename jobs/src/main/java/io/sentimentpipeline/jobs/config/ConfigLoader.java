@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.text.CompanyNames;
@@ -179,7 +180,12 @@ public final class ConfigLoader {
 
   private static Map<String, String> stringMap(Config c) {
     Map<String, String> map = new LinkedHashMap<>();
-    c.root().forEach((key, value) -> map.put(key, String.valueOf(value.unwrapped())));
+    c.root().forEach(
+        (key, value) -> {
+          if (value.valueType() != ConfigValueType.NULL) { // null removes an inherited setting
+            map.put(key, String.valueOf(value.unwrapped()));
+          }
+        });
     return map;
   }
 }

@@ -65,7 +65,9 @@ public final class TokenizeJob {
     String tokenizerId = tokenizerId(tokenize);
     spark.sparkContext().setJobDescription("tokenize with " + tokenizerId);
 
+    // Spread the work over every core: a freshly merged table may sit in one or two files.
     Dataset<Row> pending = pendingDocuments(spark, warehouse, tokenizerId);
+    pending = pending.repartition(Math.max(2 * spark.sparkContext().defaultParallelism(), pending.rdd().getNumPartitions()));
     PipelineModel nlp = SparkNlpTokenization.pipeline(tokenize.normalizerCleanup()).fit(pending);
     Dataset<Row> tokens =
         SparkNlpTokenization.tokenize(nlp, pending)

@@ -49,6 +49,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clusterExampleBindsWithoutALocalMaster() {
+    PipelineConfig config = ConfigLoader.load(Path.of("../conf/cluster.conf.example"), List.of());
+    assertThat(config.spark().master()).isEmpty();
+    assertThat(config.spark().conf()).doesNotContainKey("spark.driver.host").containsKey("spark.executor.memory");
+    assertThat(config.warehouse()).startsWith("s3a://");
+    assertThat(config.sources()).extracting(SourceConfig::format).containsExactly(SourceFormat.PARQUET, SourceFormat.JSONL);
+  }
+
+  @Test
   void errorsNameTheKeyAndTheFix() {
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("clean.max-chars=2")))
         .isInstanceOf(ConfigError.class)

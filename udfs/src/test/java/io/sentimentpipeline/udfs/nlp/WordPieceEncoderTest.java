@@ -36,6 +36,9 @@ class WordPieceEncoderTest {
         encoder.encodeWords(List.of("Don't", "buy", ":", "it's", "$40", ",", "broke", "in", "2", "days", "."))
             .getIds();
     assertThat(fromWords).isEqualTo(direct);
+    long[] splitInsideAWord =
+        encoder.encodeWords(List.of("Do", "n't", "buy", ":", "it's", "$40", ",", "bro", "ke", "in", "2", "days", ".")).getIds();
+    assertThat(splitInsideAWord).as("a word split elsewhere is a mismatch").isNotEqualTo(direct);
   }
 
   @Test
