@@ -41,8 +41,7 @@ public final class ConfigLoader {
     return bind(loadRaw(confFile, overrides));
   }
 
-  /** The merged HOCON tree before binding (for {@code --help}-style dumps and tests). */
-  public static Config loadRaw(Path confFile, List<String> overrides) {
+  private static Config loadRaw(Path confFile, List<String> overrides) {
     Config base;
     try {
       if (confFile == null) {

@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -97,24 +98,34 @@ public final class IngestJob {
         BronzeColumns.toBronze(read(spark, source, newPaths), source, batchId, ingestedAt)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Row counts =
-          bronze.agg(count(lit(1)), sum(when(col("malformed"), 1).otherwise(0)).cast(DataTypes.LongType)).first();
+      Row counts = countRows(source, newPaths, bronze);
       bronze.write().format("delta").mode("append").partitionBy("batch_id").save(warehouse.location(table));
       warehouse.register(spark, table);
       long rows = counts.getLong(0);
       long malformed = counts.isNullAt(1) ? 0 : counts.getLong(1);
-      LOG.info("Source '{}': {} new files, {} rows ({} malformed) -> {}", source.name(), newPaths.size(), rows, malformed, table);
+      LOG.info(
+          "Source '{}': {} new files, {} rows ({} malformed) -> {}",
+          source.name(), newPaths.size(), rows, malformed, table);
       return new SourceResult(source.name(), table, matched.size(), newPaths.size(), rows, malformed);
+    } finally {
+      bronze.unpersist();
+    }
+  }
+
+  /** Reads (and caches) the new files: the step where a file that does not fit the source fails. */
+  private static Row countRows(SourceConfig source, List<String> paths, Dataset<Row> bronze) {
+    try {
+      return bronze
+          .agg(count(lit(1)), sum(when(col("malformed"), 1).otherwise(0)).cast(DataTypes.LongType))
+          .first();
     } catch (RuntimeException e) {
       throw new PipelineException(
           ErrorCategory.BAD_INPUT,
-          "Cannot read source '" + source.name() + "' (" + newPaths.size() + " files, first "
-              + newPaths.get(0) + ") as " + source.format().name().toLowerCase() + " with schema \""
-              + source.schemaDdl() + "\": " + rootMessage(e)
-              + ". Check sources." + source.name() + ".format, .schema and .options.",
+          "Cannot read source '" + source.name() + "' (" + paths.size() + " files, first " + paths.get(0)
+              + ") as " + source.format().name().toLowerCase(Locale.ROOT) + " with schema \""
+              + source.schemaDdl() + "\": " + rootMessage(e) + ". Check sources." + source.name()
+              + ".format, .schema and .options.",
           e);
-    } finally {
-      bronze.unpersist();
     }
   }
 

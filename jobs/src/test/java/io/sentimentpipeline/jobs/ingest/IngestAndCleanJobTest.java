@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -133,5 +136,29 @@ class IngestAndCleanJobTest extends SparkTestBase {
         .hasMessageContaining("nowhere/reviews/*.csv")
         .hasMessageContaining("demo-data")
         .satisfies(e -> assertThat(((PipelineException) e).category()).isEqualTo(ErrorCategory.BAD_INPUT));
+  }
+
+  @Test
+  @Order(7)
+  void parquetIsReadWithTheSchemaAndAMismatchIsBadInputNamingTheFile() {
+    StructType written =
+        new StructType().add("id", DataTypes.StringType).add("stars", DataTypes.StringType).add("review", DataTypes.StringType);
+    Path good = workDir.resolve("parquet-good");
+    Path bad = workDir.resolve("parquet-bad");
+    spark.createDataFrame(List.of(RowFactory.create("p1", "5", "Sturdy and light.")), written)
+        .selectExpr("id", "cast(stars as int) as stars", "review").write().parquet(good.toString());
+    spark.createDataFrame(List.of(RowFactory.create("p2", "five", "Nice.")), written).write().parquet(bad.toString());
+    String source =
+        "sources=[{name = shop, domain = review, format = parquet, path = \"%s/*.parquet\","
+            + " schema = \"id STRING, stars INT, review STRING\", columns { id = id, text = review, label = stars }}]";
+
+    IngestJob.Result result = IngestJob.run(spark, config(String.format(source, good)), NIGHT_2);
+    assertThat(result.rowsRead()).isEqualTo(1);
+
+    assertThatThrownBy(() -> IngestJob.run(spark, config(String.format(source, bad)), NIGHT_2))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("Cannot read source 'shop'")
+        .hasMessageContaining("parquet-bad")
+        .hasMessageContaining("sources.shop.format, .schema");
   }
 }
