@@ -118,7 +118,7 @@ public final class IngestJob {
       return bronze
           .agg(count(lit(1)), sum(when(col("malformed"), 1).otherwise(0)).cast(DataTypes.LongType))
           .first();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked in Java's eyes
       throw new PipelineException(
           ErrorCategory.BAD_INPUT,
           "Cannot read source '" + source.name() + "' (" + paths.size() + " files, first " + paths.get(0)
@@ -178,11 +178,14 @@ public final class IngestJob {
     return reader.load(paths.toArray(String[]::new));
   }
 
+  /** The first message below Spark's "Job aborted" wrapper: it names the file and the column. */
   private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && !message.startsWith("Job aborted")) {
+        return message.lines().findFirst().orElse(message);
+      }
     }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return e.toString();
   }
 }
