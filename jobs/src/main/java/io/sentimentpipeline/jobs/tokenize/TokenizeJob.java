@@ -48,9 +48,10 @@ public final class TokenizeJob {
 
     @Override
     public String toString() {
+      String parity = documents == 0 ? "n/a" : String.format("%.2f%%", 100 * parityShare());
       return String.format(
-          "%d documents, %d Spark NLP tokens, %d WordPiece ids (%d truncated) with %s; parity %.2f%%",
-          documents, tokens, inputIds, truncated, tokenizerId, 100 * parityShare());
+          "%d documents, %d Spark NLP tokens, %d WordPiece ids (%d truncated) with %s; parity %s",
+          documents, tokens, inputIds, truncated, tokenizerId, parity);
     }
   }
 
