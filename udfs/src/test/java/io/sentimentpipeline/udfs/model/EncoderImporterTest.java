@@ -203,6 +203,23 @@ class EncoderImporterTest {
   }
 
   @Test
+  void onnxFileLoadsLikeTheClasspathResource(@TempDir Path dir) throws Exception {
+    Path file = BundledEncoder.ALL_MINILM_L6_V2.onnxFile(dir);
+    assertThat(BundledEncoder.ALL_MINILM_L6_V2.onnxFile(dir)).isEqualTo(file); // reused, not copied
+    try (NDManager models = manager.newSubManager()) {
+      BertEncoder fromResource = EncoderImporter.loadBundled(BundledEncoder.ALL_MINILM_L6_V2, models);
+      BertEncoder fromFile = EncoderImporter.loadOnnx(file, 12, models);
+      Map<String, Parameter> a = fromResource.parametersByHuggingFaceName();
+      Map<String, Parameter> b = fromFile.parametersByHuggingFaceName();
+      for (String name : a.keySet()) {
+        assertThat(b.get(name).getArray().contentEquals(a.get(name).getArray())).as(name).isTrue();
+      }
+      // Without the head count the default (384 / 64 = 6 heads) applies: a different model.
+      assertThat(EncoderImporter.load(file.toString(), models).config().numHeads()).isEqualTo(6);
+    }
+  }
+
+  @Test
   void missingTensorIsNamed(@TempDir Path dir) throws Exception {
     try (NDManager models = manager.newSubManager()) {
       BertConfig tiny = new BertConfig(50, 16, 2, 2, 32, 24, 2);
