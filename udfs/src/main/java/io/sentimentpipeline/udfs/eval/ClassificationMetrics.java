@@ -1,5 +1,6 @@
 package io.sentimentpipeline.udfs.eval;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  *
  * @param confusion {@code confusion[actual][predicted]} counts
  */
-public record ClassificationMetrics(List<String> labels, long[][] confusion) {
+public record ClassificationMetrics(List<String> labels, long[][] confusion) implements Serializable {
 
   /** Precision, recall and F1 of one class; 0 where undefined (no predictions or no examples). */
   public record ClassScores(String label, double precision, double recall, double f1, long support) {}
