@@ -245,38 +245,13 @@ class EncoderImporterTest {
     assertThat(SafetensorsWeights.halfToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
   }
 
-  /** A minimal safetensors writer (F32, names prefixed with "bert.") for the encoder's parameters. */
+  /** Writes the encoder's parameters (those {@code keep} accepts) with a "bert." prefix. */
   static void writeSafetensors(BertEncoder encoder, Predicate<String> keep, Path file)
       throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode header = mapper.createObjectNode();
-    header.putObject("__metadata__").put("format", "pt");
-    Map<String, float[]> data = new java.util.LinkedHashMap<>();
-    long offset = 0;
-    for (Map.Entry<String, Parameter> e : encoder.parametersByHuggingFaceName().entrySet()) {
-      if (!keep.test(e.getKey())) {
-        continue;
-      }
-      float[] values = e.getValue().getArray().toFloatArray();
-      ObjectNode entry = header.putObject("bert." + e.getKey());
-      entry.put("dtype", "F32");
-      var shape = entry.putArray("shape");
-      for (long d : e.getValue().getShape().getShape()) {
-        shape.add(d);
-      }
-      entry.putArray("data_offsets").add(offset).add(offset + 4L * values.length);
-      offset += 4L * values.length;
-      data.put(e.getKey(), values);
-    }
-    byte[] json = mapper.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+    Map<String, FloatTensor> tensors = SafetensorsWriter.snapshot(encoder.parametersByHuggingFaceName());
+    tensors.keySet().removeIf(keep.negate());
     try (OutputStream out = Files.newOutputStream(file)) {
-      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).array());
-      out.write(json);
-      for (float[] values : data.values()) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
-        out.write(bytes.array());
-      }
+      SafetensorsWriter.write(tensors, "bert.", out);
     }
   }
 }
