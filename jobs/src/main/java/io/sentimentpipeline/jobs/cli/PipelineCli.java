@@ -31,6 +31,7 @@ import picocli.CommandLine.HelpCommand;
       IngestCommand.class,
       CleanCommand.class,
       TokenizeCommand.class,
+      TrainCommand.class,
       RunCommand.class,
       SqlCommand.class,
       TablesCommand.class

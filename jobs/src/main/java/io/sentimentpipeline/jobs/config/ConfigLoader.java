@@ -9,6 +9,11 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.jobs.train.BaselineConfig;
+import io.sentimentpipeline.jobs.train.SplitConfig;
+import io.sentimentpipeline.jobs.train.TrainConfig;
+import io.sentimentpipeline.udfs.model.Pooling;
+import io.sentimentpipeline.udfs.train.TrainerConfig;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.text.CompanyNames;
 import java.nio.file.Files;
@@ -86,7 +91,8 @@ public final class ConfigLoader {
           sources(c),
           clean(c.getConfig("clean")),
           entities(c.getConfig("entities")),
-          tokenize(c));
+          tokenize(c),
+          train(c));
     } catch (ConfigException | IllegalArgumentException e) {
       throw new ConfigError("Invalid configuration: " + e.getMessage(), e);
     }
@@ -167,6 +173,54 @@ public final class ConfigLoader {
     TokenizerSpec spec =
         new TokenizerSpec(encoder, c.getString(encoderKey + ".tokenizer"), t.getInt("max-length"));
     return new TokenizeConfig(spec, t.getInt("batch-size"), t.getString("normalizer-cleanup"));
+  }
+
+  private static TrainConfig train(Config c) {
+    Config t = c.getConfig("train");
+    String encoder = c.getString("tokenize.encoder");
+    String weightsKey = "encoders." + ConfigUtil.quoteString(encoder) + ".weights";
+    if (!c.hasPath(weightsKey)) {
+      throw new ConfigError(weightsKey, "is missing: where are the pretrained weights of encoder '" + encoder + "'?");
+    }
+    TrainerConfig trainer =
+        new TrainerConfig(
+            t.getInt("epochs"),
+            t.getInt("batch-size"),
+            t.getInt("accumulation-steps"),
+            (float) t.getDouble("learning-rate"),
+            (float) t.getDouble("weight-decay"),
+            (float) t.getDouble("warmup-fraction"),
+            (float) t.getDouble("max-grad-norm"),
+            t.getBoolean("class-weights"),
+            t.getInt("patience"),
+            t.getLong("seed"),
+            t.getLong("max-steps"),
+            pooling(t.getString("pooling")),
+            (float) t.getDouble("dropout"),
+            t.getInt("sync-every-steps"));
+    return new TrainConfig(
+        Domain.parse(t.getString("domain"), "train.domain"),
+        trainer,
+        new SplitConfig(
+            t.getDouble("split.validation-fraction"), t.getDouble("split.test-fraction"), t.getLong("split.seed")),
+        new BaselineConfig(
+            t.getInt("baseline.num-features"),
+            t.getInt("baseline.min-doc-freq"),
+            t.getDouble("baseline.reg-param"),
+            t.getInt("baseline.max-iter")),
+        t.getInt("tasks"),
+        t.getInt("gpus-per-task"),
+        t.getDouble("promotion-margin"),
+        c.getString(weightsKey));
+  }
+
+  private static Pooling pooling(String value) {
+    for (Pooling pooling : Pooling.values()) {
+      if (pooling.name().equalsIgnoreCase(value)) {
+        return pooling;
+      }
+    }
+    throw new ConfigError("train.pooling", "must be cls or mean, got '" + value + "'");
   }
 
   private static LocalDate date(Config c, String path, String key) {

@@ -1,6 +1,7 @@
 package io.sentimentpipeline.jobs.config;
 
 import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.jobs.train.TrainConfig;
 import java.util.List;
 
 /**
@@ -14,7 +15,8 @@ public record PipelineConfig(
     List<SourceConfig> sources,
     CleanConfig clean,
     EntityConfig entities,
-    TokenizeConfig tokenize) {
+    TokenizeConfig tokenize,
+    TrainConfig train) {
 
   public PipelineConfig {
     sources = List.copyOf(sources);

@@ -5,14 +5,14 @@ import java.util.OptionalDouble;
 
 /**
  * Whether a newly trained model becomes its domain's champion: only if its validation macro-F1
- * beats both the current champion and the TF-IDF baseline by at least {@code margin}.
+ * beats both the current champion and the TF-IDF baseline by more than {@code margin}.
  */
 public record Promotion(
     boolean promoted, double candidate, OptionalDouble champion, double baseline, double margin, String reason) {
 
   public static Promotion decide(double candidate, OptionalDouble champion, double baseline, double margin) {
     double bar = Math.max(baseline, champion.orElse(Double.NEGATIVE_INFINITY)) + margin;
-    boolean promoted = candidate >= bar;
+    boolean promoted = candidate > bar;
     String against =
         champion.isPresent()
             ? String.format(Locale.ROOT, "champion %.4f and baseline %.4f", champion.getAsDouble(), baseline)
@@ -21,7 +21,7 @@ public record Promotion(
         String.format(
             Locale.ROOT,
             "validation macro-F1 %.4f %s %.4f = best of %s + margin %.4f",
-            candidate, promoted ? ">=" : "<", bar, against, margin);
+            candidate, promoted ? ">" : "<=", bar, against, margin);
     return new Promotion(promoted, candidate, champion, baseline, margin, (promoted ? "promoted: " : "not promoted: ") + reason);
   }
 }

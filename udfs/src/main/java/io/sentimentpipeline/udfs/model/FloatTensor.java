@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A dense float32 tensor on the Java heap, row-major: the neutral form in which imported weights
  * travel from a file reader to {@link BertEncoder#loadWeights}.
  */
-public record FloatTensor(long[] shape, float[] data) {
+public record FloatTensor(long[] shape, float[] data) implements java.io.Serializable {
 
   public FloatTensor {
     long size = 1;

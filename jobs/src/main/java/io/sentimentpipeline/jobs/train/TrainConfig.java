@@ -1,0 +1,33 @@
+package io.sentimentpipeline.jobs.train;
+
+import io.sentimentpipeline.jobs.config.ConfigError;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.udfs.train.TrainerConfig;
+
+/**
+ * The fine-tuning stage ({@code train.*}): which domain, the optimisation settings, the split and
+ * baseline, how many data-parallel tasks (and GPUs per task), and the promotion margin. {@code
+ * encoderWeights} is where the pretrained encoder named by {@code tokenize.encoder} comes from.
+ */
+public record TrainConfig(
+    Domain domain,
+    TrainerConfig trainer,
+    SplitConfig split,
+    BaselineConfig baseline,
+    int tasks,
+    int gpusPerTask,
+    double promotionMargin,
+    String encoderWeights) {
+
+  public TrainConfig {
+    if (tasks < 1) {
+      throw new ConfigError("train.tasks", "must be at least 1, got " + tasks);
+    }
+    if (gpusPerTask < 0) {
+      throw new ConfigError("train.gpus-per-task", "must not be negative, got " + gpusPerTask);
+    }
+    if (promotionMargin < 0) {
+      throw new ConfigError("train.promotion-margin", "must not be negative, got " + promotionMargin);
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package io.sentimentpipeline.jobs.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.PipelineException;
+import io.sentimentpipeline.jobs.catalog.TableName;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
+import io.sentimentpipeline.udfs.model.SafetensorsWriter;
+import io.sentimentpipeline.udfs.train.TrainerConfig;
+import io.sentimentpipeline.udfs.train.TrainingExample;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag$;
+
+/**
+ * Train: fine-tunes the configured encoder on one domain's labelled documents in a Spark barrier
+ * stage (data-parallel tasks, GPUs requested for this stage only when configured), compares it with
+ * a TF-IDF baseline on the same split, writes a model bundle with a report, records the run in
+ * {@code ml.training_runs} and the version in {@code ml.models}, and promotes it to champion only if
+ * it beats the champion and the baseline.
+ */
+public final class TrainJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+  private static final List<String> LABEL_ORDER = List.of("negative", "neutral", "positive");
+
+  private TrainJob() {}
+
+  /** The run's outcome. */
+  public record Result(
+      String modelName,
+      int version,
+      String bundle,
+      ClassificationMetrics validation,
+      ClassificationMetrics test,
+      TfidfBaseline.Result baseline,
+      Promotion promotion,
+      int trainExamples,
+      double seconds) {
+
+    @Override
+    public String toString() {
+      return String.format(
+          "%s v%d: validation macro-F1 %.4f (baseline %.4f), test macro-F1 %.4f (baseline %.4f); %s; bundle %s",
+          modelName, version, validation.macroF1(), baseline.validation().macroF1(), test.macroF1(),
+          baseline.test().macroF1(), promotion.reason(), bundle);
+    }
+  }
+
+  /** @param limit at most this many labelled documents (before the split); 0 = all */
+  public static Result run(SparkSession spark, PipelineConfig config, Domain domain, long limit) {
+    Instant started = Instant.now();
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    TrainConfig train = config.train();
+    String tokenizerId = config.tokenize().tokenizer().tokenizerId();
+    spark.sparkContext().setJobDescription("train " + domain.key() + " with " + tokenizerId);
+
+    Dataset<Row> split = DataSplit.assign(labelled(spark, warehouse, domain, tokenizerId, limit), train.split()).cache();
+    List<String> labels = labelsOf(split, domain);
+    Dataset<Row> indexed = split.withColumn("label_index", org.apache.spark.sql.functions.array_position(
+        org.apache.spark.sql.functions.array(labels.stream().map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new)),
+        col("label")).minus(1).cast("int"));
+
+    TfidfBaseline.Result baseline = TfidfBaseline.fitAndEvaluate(split, labels, train.baseline());
+    LOG.info("Baseline: validation macro-F1 {}, test macro-F1 {}", baseline.validation().macroF1(), baseline.test().macroF1());
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<List<TrainingExample>> validation = jsc.broadcast(examples(indexed, DataSplit.VALIDATION));
+    Broadcast<List<TrainingExample>> test = jsc.broadcast(examples(indexed, DataSplit.TEST));
+    JavaRDD<TrainingExample> trainRdd = examplesRdd(indexed).repartition(train.tasks());
+    int trainExamples = (int) trainRdd.count();
+
+    List<TrainTask.Outcome> outcomes = runBarrierStage(train, labels, trainRdd, validation, test);
+    TrainTask.Outcome chief = outcomes.stream().filter(o -> o.partition() == 0).findFirst().orElseThrow();
+
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    String modelName = domain.key() + "-sentiment";
+    int version = registry.nextVersion(modelName);
+    String bundle = registry.bundleLocation(modelName, version);
+    String runId = UUID.randomUUID().toString();
+    Map<String, String> params = params(config, train, labels, trainExamples);
+    String checksum =
+        writeBundle(spark, config, bundle, chief, labels, params, baseline, modelName + " v" + version);
+    ModelRegistry.Candidate candidate =
+        new ModelRegistry.Candidate(
+            modelName, version, domain.key(), config.tokenize().tokenizer().encoder(), labels, tokenizerId, bundle,
+            checksum, chief.history().best().validation(), chief.test(), baseline.validation(), baseline.test(), runId,
+            Timestamp.from(Instant.now()));
+    registry.recordRun(candidate, params, chief.history(), train.tasks(), Timestamp.from(started), Timestamp.from(Instant.now()));
+    Promotion promotion = registry.register(candidate, train.promotionMargin());
+    split.unpersist();
+    double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
+    Result result =
+        new Result(modelName, version, bundle, chief.history().best().validation(), chief.test(), baseline, promotion, trainExamples, seconds);
+    LOG.info("Train: {}", result);
+    return result;
+  }
+
+  /** Labelled documents of the domain with this tokenizer's ids. */
+  static Dataset<Row> labelled(SparkSession spark, Warehouse warehouse, Domain domain, String tokenizerId, long limit) {
+    for (TableName table : List.of(TableName.DOCUMENTS, TableName.TOKENS)) {
+      if (!warehouse.exists(spark, table)) {
+        throw new PipelineException(
+            ErrorCategory.BAD_INPUT, table + " does not exist in " + warehouse.root() + ": run `./pipeline run` first.");
+      }
+    }
+    Dataset<Row> documents =
+        spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
+            .where(col("domain").equalTo(domain.key()).and(col("label").isNotNull()))
+            .select("doc_id", "label");
+    Dataset<Row> tokens =
+        spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+            .where(col("tokenizer_id").equalTo(tokenizerId))
+            .select("doc_id", "input_ids", "norm_tokens");
+    Dataset<Row> labelled = documents.join(tokens, "doc_id");
+    return limit > 0 ? labelled.orderBy(org.apache.spark.sql.functions.xxhash64(col("doc_id"))).limit((int) limit) : labelled;
+  }
+
+  private static List<String> labelsOf(Dataset<Row> split, Domain domain) {
+    Set<String> present = new java.util.HashSet<>();
+    split.select("label").distinct().collectAsList().forEach(row -> present.add(row.getString(0)));
+    List<String> labels = LABEL_ORDER.stream().filter(present::contains).toList();
+    if (labels.size() < 2) {
+      throw new PipelineException(
+          ErrorCategory.BAD_INPUT,
+          "Cannot train a " + domain.key() + " model: labelled documents have " + labels
+              + "; at least two of negative/neutral/positive are needed (check the sources' label mappings).");
+    }
+    return labels;
+  }
+
+  private static List<TrainingExample> examples(Dataset<Row> indexed, String split) {
+    List<TrainingExample> examples = new ArrayList<>();
+    for (Row row : indexed.where(col("split").equalTo(split)).select("doc_id", "input_ids", "label_index").collectAsList()) {
+      examples.add(toExample(row));
+    }
+    return examples;
+  }
+
+  private static JavaRDD<TrainingExample> examplesRdd(Dataset<Row> indexed) {
+    return indexed
+        .where(col("split").equalTo(DataSplit.TRAIN))
+        .select("doc_id", "input_ids", "label_index")
+        .javaRDD()
+        .map(TrainJob::toExample);
+  }
+
+  private static TrainingExample toExample(Row row) {
+    List<Integer> ids = row.getList(1);
+    long[] inputIds = new long[ids.size()];
+    for (int i = 0; i < inputIds.length; i++) {
+      inputIds[i] = ids.get(i);
+    }
+    return new TrainingExample(row.getString(0), inputIds, row.getInt(2));
+  }
+
+  private static List<TrainTask.Outcome> runBarrierStage(
+      TrainConfig train,
+      List<String> labels,
+      JavaRDD<TrainingExample> trainRdd,
+      Broadcast<List<TrainingExample>> validation,
+      Broadcast<List<TrainingExample>> test) {
+    RDD<TrainingExample> rdd = trainRdd.rdd();
+    if (train.gpusPerTask() > 0) {
+      TaskResourceRequests requests = new TaskResourceRequests().cpus(1).resource("gpu", train.gpusPerTask());
+      rdd = rdd.withResources(new ResourceProfileBuilder().require(requests).build());
+    }
+    RDD<TrainTask.Outcome> outcomes =
+        rdd.barrier()
+            .mapPartitions(
+                new TrainTask(train.trainer(), labels, train.encoderWeights(), validation, test),
+                false,
+                ClassTag$.MODULE$.apply(TrainTask.Outcome.class));
+    return new JavaRDD<>(outcomes, ClassTag$.MODULE$.apply(TrainTask.Outcome.class)).collect();
+  }
+
+  private static Map<String, String> params(PipelineConfig config, TrainConfig train, List<String> labels, int trainExamples) {
+    TrainerConfig t = train.trainer();
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("encoder", config.tokenize().tokenizer().encoder());
+    params.put("encoder-weights", train.encoderWeights());
+    params.put("labels", String.join(",", labels));
+    params.put("train-examples", Integer.toString(trainExamples));
+    params.put("epochs", Integer.toString(t.epochs()));
+    params.put("batch-size", Integer.toString(t.batchSize()));
+    params.put("accumulation-steps", Integer.toString(t.accumulationSteps()));
+    params.put("learning-rate", Float.toString(t.learningRate()));
+    params.put("weight-decay", Float.toString(t.weightDecay()));
+    params.put("warmup-fraction", Float.toString(t.warmupFraction()));
+    params.put("max-grad-norm", Float.toString(t.maxGradNorm()));
+    params.put("class-weights", Boolean.toString(t.classWeights()));
+    params.put("patience", Integer.toString(t.patience()));
+    params.put("seed", Long.toString(t.seed()));
+    params.put("max-steps", Long.toString(t.maxSteps()));
+    params.put("pooling", t.pooling().name().toLowerCase());
+    params.put("dropout", Float.toString(t.dropout()));
+    params.put("tasks", Integer.toString(train.tasks()));
+    params.put("sync-every-steps", Integer.toString(t.syncEverySteps()));
+    params.put("max-length", Integer.toString(config.tokenize().tokenizer().maxLength()));
+    return params;
+  }
+
+  private static String writeBundle(
+      SparkSession spark,
+      PipelineConfig config,
+      String bundle,
+      TrainTask.Outcome chief,
+      List<String> labels,
+      Map<String, String> params,
+      TfidfBaseline.Result baseline,
+      String title) {
+    try {
+      ObjectMapper json = new ObjectMapper();
+      ByteArrayOutputStream weights = new ByteArrayOutputStream();
+      SafetensorsWriter.write(chief.weights(), "", weights);
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      files.put("model.safetensors", weights.toByteArray());
+      files.put("config.json", chief.encoderConfigJson().getBytes(StandardCharsets.UTF_8));
+      try (InputStream tokenizer = config.tokenize().tokenizer().open()) {
+        files.put("tokenizer.json", tokenizer.readAllBytes());
+      }
+      files.put("labels.json", json.writeValueAsBytes(labels));
+      files.put("training-config.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(params));
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("validation", summary(chief.history().best().validation()));
+      metrics.put("test", summary(chief.test()));
+      metrics.put("baseline_validation", summary(baseline.validation()));
+      metrics.put("baseline_test", summary(baseline.test()));
+      metrics.put("best_epoch", chief.history().bestEpoch());
+      metrics.put("steps", chief.history().steps());
+      files.put("metrics.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metrics));
+      files.put("report.html", TrainingReport.html(title, chief.history(), chief.test(), baseline.validation()).getBytes(StandardCharsets.UTF_8));
+      return ModelBundle.write(bundle, files, spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model bundle " + bundle, e);
+    }
+  }
+
+  private static Map<String, Object> summary(ClassificationMetrics metrics) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("accuracy", metrics.accuracy());
+    summary.put("macro_f1", metrics.macroF1());
+    summary.put("labels", metrics.labels());
+    summary.put("confusion", metrics.confusion());
+    List<Map<String, Object>> perClass = new ArrayList<>();
+    for (ClassificationMetrics.ClassScores scores : metrics.perClass()) {
+      perClass.add(Map.of("label", scores.label(), "precision", scores.precision(), "recall", scores.recall(), "f1", scores.f1(), "support", scores.support()));
+    }
+    summary.put("per_class", perClass);
+    return summary;
+  }
+}

@@ -1,0 +1,136 @@
+package io.sentimentpipeline.jobs.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
+import io.sentimentpipeline.udfs.model.BertEncoder;
+import io.sentimentpipeline.udfs.model.EncoderImporter;
+import io.sentimentpipeline.udfs.model.FloatTensor;
+import io.sentimentpipeline.udfs.model.SafetensorsWriter;
+import io.sentimentpipeline.udfs.model.SentimentClassifier;
+import io.sentimentpipeline.udfs.train.SentimentTrainer;
+import io.sentimentpipeline.udfs.train.TrainerConfig;
+import io.sentimentpipeline.udfs.train.TrainingExample;
+import io.sentimentpipeline.udfs.train.TrainingHistory;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One task of the training barrier stage: fine-tunes a replica on its shard of the training set,
+ * averaging parameters with the other tasks every few steps. Task 0 then scores the test set and
+ * returns the weights; the others return only their history.
+ */
+final class TrainTask
+    extends AbstractFunction1<scala.collection.Iterator<TrainingExample>, scala.collection.Iterator<TrainTask.Outcome>>
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(TrainTask.class);
+
+  /** What a task sends back to the driver. Weights and test metrics come from task 0 only. */
+  record Outcome(
+      int partition, String device, TrainingHistory history, ClassificationMetrics test, Map<String, FloatTensor> weights, String encoderConfigJson)
+      implements Serializable {}
+
+  private final TrainerConfig config;
+  private final List<String> labels;
+  private final String encoderWeights;
+  private final Broadcast<List<TrainingExample>> validation;
+  private final Broadcast<List<TrainingExample>> test;
+
+  TrainTask(
+      TrainerConfig config,
+      List<String> labels,
+      String encoderWeights,
+      Broadcast<List<TrainingExample>> validation,
+      Broadcast<List<TrainingExample>> test) {
+    this.config = config;
+    this.labels = List.copyOf(labels);
+    this.encoderWeights = encoderWeights;
+    this.validation = validation;
+    this.test = test;
+  }
+
+  @Override
+  public scala.collection.Iterator<Outcome> apply(scala.collection.Iterator<TrainingExample> shardIterator) {
+    BarrierTaskContext context = BarrierTaskContext.get();
+    int partition = context.partitionId();
+    List<TrainingExample> shard = new ArrayList<>(JavaConverters.seqAsJavaList(shardIterator.toSeq()));
+    String device = device(context);
+    LOG.info("Training task {} of {}: {} examples on {}", partition, context.getTaskInfos().length, shard.size(), device);
+
+    SentimentTrainer.seedEngine(config.seed());
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      BertEncoder encoder = EncoderImporter.load(encoderWeights, manager);
+      SentimentClassifier model = new SentimentClassifier(encoder, config.pooling(), labels.size(), config.dropout());
+      model.initializeParameters(manager);
+      TrainingHistory history =
+          new SentimentTrainer(config, labels)
+              .fit(model, shard, validation.value(), new AllGatherParameterSync(), null,
+                  line -> LOG.info("[task {}] {}", partition, line));
+      Outcome outcome =
+          partition == 0
+              ? new Outcome(partition, device, history, testMetrics(model), SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), configJson(encoder))
+              : new Outcome(partition, device, history, null, null, null);
+      context.barrier();
+      return JavaConverters.asScalaIterator(List.of(outcome).iterator());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load encoder weights from " + encoderWeights, e);
+    }
+  }
+
+  private static String configJson(BertEncoder encoder) throws IOException {
+    Path file = Files.createTempFile("bert-config", ".json");
+    try {
+      encoder.config().writeHuggingFaceJson(file);
+      return Files.readString(file);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private ClassificationMetrics testMetrics(SentimentClassifier model) {
+    List<TrainingExample> examples = test.value();
+    float[][] probabilities = SentimentTrainer.predictProbabilities(model, examples, config.batchSize());
+    int[] actual = new int[examples.size()];
+    int[] predicted = new int[examples.size()];
+    for (int i = 0; i < examples.size(); i++) {
+      actual[i] = examples.get(i).label();
+      predicted[i] = argmax(probabilities[i]);
+    }
+    return ClassificationMetrics.of(labels, actual, predicted);
+  }
+
+  /** The GPU Spark gave this task, when there is one and CUDA is usable; else the CPU. */
+  private static String device(BarrierTaskContext context) {
+    ResourceInformation gpus = context.resourcesJMap().get("gpu");
+    if (gpus != null && gpus.addresses().length > 0 && Engine.getEngine("PyTorch").getGpuCount() > 0) {
+      return "gpu(" + gpus.addresses()[0] + ")";
+    }
+    return "cpu";
+  }
+
+  private static int argmax(float[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

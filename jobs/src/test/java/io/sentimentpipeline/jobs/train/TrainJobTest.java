@@ -1,0 +1,114 @@
+package io.sentimentpipeline.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.catalog.TableName;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
+import io.sentimentpipeline.udfs.model.BertConfig;
+import io.sentimentpipeline.udfs.model.BertEncoder;
+import io.sentimentpipeline.udfs.model.SafetensorsWriter;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The training stage end to end on real Spark, Delta, DJL and the real MiniLM tokenizer, with a
+ * tiny encoder (MiniLM's vocabulary, 2 layers of width 32, random weights saved as a Hugging Face
+ * checkpoint) so that a few epochs take seconds on a CPU.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainJobTest extends SparkTestBase {
+
+  private static final String[] POSITIVE = {"great", "love", "excellent", "perfect", "wonderful"};
+  private static final String[] NEGATIVE = {"awful", "broken", "terrible", "refund", "useless"};
+  private static final String[] FILLER = {"the", "kettle", "arrived", "it", "is", "and", "this", "was", "my", "box"};
+  private static double oneTaskMacroF1;
+
+  @BeforeAll
+  static void labelledDocumentsAndATinyCheckpoint() throws Exception {
+    Random random = new Random(5);
+    List<Row> docs = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      boolean positive = i % 2 == 0;
+      StringBuilder text = new StringBuilder();
+      for (int w = 0; w < 10; w++) {
+        String[] pool = random.nextInt(3) == 0 ? (positive ? POSITIVE : NEGATIVE) : FILLER;
+        text.append(pool[random.nextInt(pool.length)]).append(' ');
+      }
+      text.append("#").append(i);
+      docs.add(RowFactory.create("d" + i, "review", text.toString().trim(), positive ? "positive" : "negative"));
+    }
+    StructType schema =
+        new StructType()
+            .add("doc_id", DataTypes.StringType)
+            .add("domain", DataTypes.StringType)
+            .add("text", DataTypes.StringType)
+            .add("label", DataTypes.StringType);
+    spark.createDataFrame(docs, schema).write().format("delta")
+        .save(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS));
+    TokenizeJob.run(spark, config());
+
+    Path checkpoint = Files.createDirectories(workDir.resolve("tiny-bert"));
+    BertConfig tiny = new BertConfig(30522, 32, 2, 4, 64, 512, 2);
+    tiny.writeHuggingFaceJson(checkpoint.resolve("config.json"));
+    try (NDManager manager = NDManager.newBaseManager("PyTorch");
+        OutputStream out = Files.newOutputStream(checkpoint.resolve("model.safetensors"))) {
+      BertEncoder encoder = new BertEncoder(tiny);
+      encoder.initializeParameters(manager);
+      SafetensorsWriter.write(SafetensorsWriter.snapshot(encoder.parametersByHuggingFaceName()), "", out);
+    }
+  }
+
+  private static PipelineConfig trainConfig(String... more) {
+    List<String> overrides = new ArrayList<>(List.of(
+        "encoders.\"all-minilm-l6-v2\".weights=" + workDir.resolve("tiny-bert"),
+        "train.epochs=4", "train.batch-size=16", "train.learning-rate=0.002", "train.warmup-fraction=0.05",
+        "train.dropout=0", "train.sync-every-steps=2", "train.promotion-margin=0"));
+    overrides.addAll(List.of(more));
+    return config(overrides.toArray(String[]::new));
+  }
+
+  @Test
+  @Order(1)
+  void oneTaskTrainsRegistersAndWritesABundle() throws Exception {
+    TrainJob.Result result = TrainJob.run(spark, trainConfig(), Domain.REVIEW, 0);
+
+    oneTaskMacroF1 = result.validation().macroF1();
+    assertThat(oneTaskMacroF1).as("cue words are learnable").isGreaterThan(0.8);
+    assertThat(result.version()).isEqualTo(1);
+    assertThat(ModelBundle.readVerified(result.bundle(), spark.sparkContext().hadoopConfiguration()))
+        .containsKeys("model.safetensors", "config.json", "tokenizer.json", "labels.json", "training-config.json", "metrics.json", "report.html");
+    Row model = spark.sql("select status, val_macro_f1, baseline_val_macro_f1, decision, labels from ml.models").first();
+    assertThat(model.getString(0)).isIn(ModelRegistry.CHAMPION, ModelRegistry.CHALLENGER);
+    assertThat(model.getString(3)).contains("baseline");
+    assertThat(model.<String>getList(4)).containsExactly("negative", "positive");
+    assertThat(spark.sql("select size(epochs), tasks from ml.training_runs").first().getInt(0)).isBetween(1, 4);
+  }
+
+  @Test
+  @Order(2)
+  void twoBarrierTasksAverageTheirWayToTheSameQuality() {
+    TrainJob.Result result = TrainJob.run(spark, trainConfig("train.tasks=2"), Domain.REVIEW, 0);
+
+    assertThat(result.version()).isEqualTo(2);
+    assertThat(result.validation().macroF1()).isCloseTo(oneTaskMacroF1, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(spark.sql("select tasks from ml.training_runs where version = 2").first().getInt(0)).isEqualTo(2);
+  }
+}

@@ -1,0 +1,100 @@
+package io.sentimentpipeline.udfs.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Which examples go into which batch, and how a batch becomes tensors. Batches are grouped by
+ * length so that little padding is computed: for training, a seeded shuffle is cut into chunks of
+ * {@value #CHUNK_BATCHES} batches, each chunk is sorted by length and cut into batches, and the
+ * batch order is shuffled again; for inference, all examples are sorted by length.
+ */
+final class Batches {
+
+  /** Batches per length-sorted chunk: large enough to cut padding, small enough to stay random. */
+  static final int CHUNK_BATCHES = 50;
+
+  private Batches() {}
+
+  /** The training batches of one epoch (indices into the examples), reproducible from {@code rng}. */
+  static List<int[]> training(List<TrainingExample> examples, int batchSize, Random rng) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < examples.size(); i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, rng);
+    Comparator<Integer> byLength = Comparator.comparingInt(i -> examples.get(i).inputIds().length);
+    int chunkSize = batchSize * CHUNK_BATCHES;
+    List<int[]> batches = new ArrayList<>();
+    for (int start = 0; start < order.size(); start += chunkSize) {
+      List<Integer> chunk = new ArrayList<>(order.subList(start, Math.min(order.size(), start + chunkSize)));
+      chunk.sort(byLength); // stable: equal lengths keep their shuffled order
+      batches.addAll(cut(chunk, batchSize));
+    }
+    Collections.shuffle(batches, rng);
+    return batches;
+  }
+
+  /** Inference batches: every example once, sorted by length (the caller restores input order). */
+  static List<int[]> inference(List<TrainingExample> examples, int batchSize) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < examples.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingInt(i -> examples.get(i).inputIds().length));
+    return cut(order, batchSize);
+  }
+
+  /** Number of batches an epoch of {@code examples} examples has. */
+  static int count(int examples, int batchSize) {
+    return (examples + batchSize - 1) / batchSize;
+  }
+
+  private static List<int[]> cut(List<Integer> indices, int batchSize) {
+    List<int[]> batches = new ArrayList<>();
+    for (int start = 0; start < indices.size(); start += batchSize) {
+      List<Integer> part = indices.subList(start, Math.min(indices.size(), start + batchSize));
+      batches.add(part.stream().mapToInt(Integer::intValue).toArray());
+    }
+    return batches;
+  }
+
+  /**
+   * NDList(inputIds [B, T] int64, attentionMask [B, T] int64) for the examples at {@code batch},
+   * padded with id 0 to the longest of them.
+   */
+  static NDList collate(NDManager manager, List<TrainingExample> examples, int[] batch) {
+    int maxLength = 1;
+    for (int i : batch) {
+      maxLength = Math.max(maxLength, examples.get(i).inputIds().length);
+    }
+    long[] ids = new long[batch.length * maxLength];
+    long[] mask = new long[batch.length * maxLength];
+    for (int row = 0; row < batch.length; row++) {
+      long[] tokens = examples.get(batch[row]).inputIds();
+      System.arraycopy(tokens, 0, ids, row * maxLength, tokens.length);
+      Arrays.fill(mask, row * maxLength, row * maxLength + tokens.length, 1L);
+    }
+    Shape shape = new Shape(batch.length, maxLength);
+    NDArray idArray = manager.create(ids, shape);
+    NDArray maskArray = manager.create(mask, shape);
+    return new NDList(idArray, maskArray);
+  }
+
+  /** The labels of the examples at {@code batch}. */
+  static int[] labels(List<TrainingExample> examples, int[] batch) {
+    int[] labels = new int[batch.length];
+    for (int row = 0; row < batch.length; row++) {
+      labels[row] = examples.get(batch[row]).label();
+    }
+    return labels;
+  }
+}
