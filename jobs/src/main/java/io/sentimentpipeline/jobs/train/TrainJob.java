@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -94,7 +95,12 @@ public final class TrainJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<List<TrainingExample>> validation = jsc.broadcast(examples(indexed, DataSplit.VALIDATION));
     Broadcast<List<TrainingExample>> test = jsc.broadcast(examples(indexed, DataSplit.TEST));
-    JavaRDD<TrainingExample> trainRdd = examplesRdd(indexed).repartition(train.tasks());
+    // Deterministic shards: a document always trains on the same task for a given task count.
+    JavaRDD<TrainingExample> trainRdd =
+        examplesRdd(indexed)
+            .keyBy(TrainingExample::docId)
+            .partitionBy(new HashPartitioner(train.tasks()))
+            .values();
     int trainExamples = (int) trainRdd.count();
 
     List<TrainTask.Outcome> outcomes = runBarrierStage(train, labels, trainRdd, validation, test);

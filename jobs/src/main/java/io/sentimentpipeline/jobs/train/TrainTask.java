@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,7 @@ final class TrainTask
     BarrierTaskContext context = BarrierTaskContext.get();
     int partition = context.partitionId();
     List<TrainingExample> shard = new ArrayList<>(JavaConverters.seqAsJavaList(shardIterator.toSeq()));
+    shard.sort(Comparator.comparing(TrainingExample::docId)); // the trainer's seeded shuffle then repeats
     String device = device(context);
     LOG.info("Training task {} of {}: {} examples on {}", partition, context.getTaskInfos().length, shard.size(), device);
 

@@ -79,7 +79,7 @@ class TrainJobTest extends SparkTestBase {
   private static PipelineConfig trainConfig(String... more) {
     List<String> overrides = new ArrayList<>(List.of(
         "encoders.\"all-minilm-l6-v2\".weights=" + workDir.resolve("tiny-bert"),
-        "train.epochs=4", "train.batch-size=16", "train.learning-rate=0.002", "train.warmup-fraction=0.05",
+        "train.epochs=6", "train.batch-size=16", "train.learning-rate=0.002", "train.warmup-fraction=0.05",
         "train.dropout=0", "train.sync-every-steps=2", "train.promotion-margin=0"));
     overrides.addAll(List.of(more));
     return config(overrides.toArray(String[]::new));
