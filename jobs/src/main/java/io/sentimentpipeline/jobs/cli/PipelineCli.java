@@ -54,7 +54,7 @@ public final class PipelineCli {
 
   /** The configured picocli command line; tests call {@code execute} on it. */
   public static CommandLine commandLine(PipelineCli cli) {
-    CommandLine commandLine = new CommandLine(cli);
+    CommandLine commandLine = new CommandLine(cli).setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
           ErrorCategory category = categoryOf(exception);

@@ -26,6 +26,14 @@ final class SqlCommand extends SparkCommand {
   @Option(names = "--limit", defaultValue = "100", description = "Print at most this many rows (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  enum Format { TABLE, CSV }
+
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table (for people) or csv (RFC 4180 with a header, for files). Default: ${DEFAULT-VALUE}.")
+  Format format;
+
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     Dataset<Row> result = spark.sql(query);
@@ -37,6 +45,13 @@ final class SqlCommand extends SparkCommand {
         values.add(row.isNullAt(i) ? null : render(row.get(i)));
       }
       cells.add(values);
+    }
+    if (format == Format.CSV) {
+      out().print(TableFormatter.csv(Arrays.asList(result.columns()), cells));
+      if (rows.size() > limit) {
+        spec.commandLine().getErr().println("(first " + limit + " rows; use --limit to see more)");
+      }
+      return;
     }
     out().print(TableFormatter.format(Arrays.asList(result.columns()), cells));
     out().println(rows.size() > limit ? "(first " + limit + " rows; use --limit to see more)" : "(" + rows.size() + " rows)");

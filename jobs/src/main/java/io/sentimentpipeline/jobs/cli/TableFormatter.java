@@ -3,7 +3,7 @@ package io.sentimentpipeline.jobs.cli;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Renders rows as a plain-text table, the way {@code pipeline sql} and {@code pipeline tables} print. */
+/** Renders rows as a plain-text table or as CSV, the way {@code pipeline sql} and {@code pipeline tables} print. */
 final class TableFormatter {
 
   private static final int MAX_CELL = 80;
@@ -36,6 +36,25 @@ final class TableFormatter {
       }
     }
     out.append(rule);
+    return out.toString();
+  }
+
+  /** RFC 4180: a header, fields quoted when they hold a comma, quote or line break; NULL is empty. */
+  static String csv(List<String> headers, List<List<String>> rows) {
+    StringBuilder out = new StringBuilder();
+    List<List<String>> all = new ArrayList<>();
+    all.add(headers);
+    all.addAll(rows);
+    for (List<String> row : all) {
+      for (int i = 0; i < row.size(); i++) {
+        String value = row.get(i) == null ? "" : row.get(i);
+        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+          value = '"' + value.replace("\"", "\"\"") + '"';
+        }
+        out.append(i == 0 ? "" : ",").append(value);
+      }
+      out.append("\r\n");
+    }
     return out.toString();
   }
 

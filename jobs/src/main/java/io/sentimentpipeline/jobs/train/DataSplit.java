@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Assigns each labelled document to {@code train}, {@code validation} or {@code test} from a seeded
@@ -25,6 +27,12 @@ public final class DataSplit {
   private static final long BUCKETS = 1_000_000L;
 
   private DataSplit() {}
+
+  /** {@code label}'s position in {@code labels} (0-based), the class index models train on. */
+  public static Column labelIndex(List<String> labels) {
+    Column[] names = labels.stream().map(functions::lit).toArray(Column[]::new);
+    return functions.array_position(functions.array(names), col("label")).minus(1).cast("int");
+  }
 
   /** Adds a {@code split} column. */
   public static Dataset<Row> assign(Dataset<Row> labelled, SplitConfig config) {

@@ -1,9 +1,6 @@
 package io.sentimentpipeline.jobs.train;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import java.util.List;
@@ -15,7 +12,6 @@ import org.apache.spark.ml.feature.HashingTF;
 import org.apache.spark.ml.feature.IDF;
 import org.apache.spark.ml.feature.NGram;
 import org.apache.spark.ml.feature.SQLTransformer;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -36,7 +32,7 @@ public final class TfidfBaseline {
    *     split} from {@link DataSplit}
    */
   public static Result fitAndEvaluate(Dataset<Row> split, List<String> labels, BaselineConfig config) {
-    Dataset<Row> indexed = split.withColumn("label_index", labelIndex(labels));
+    Dataset<Row> indexed = split.withColumn("label_index", DataSplit.labelIndex(labels).cast("double"));
     PipelineModel model = pipeline(config).fit(indexed.where(col("split").equalTo(DataSplit.TRAIN)));
     return new Result(
         model,
@@ -51,11 +47,6 @@ public final class TfidfBaseline {
       confusion[(int) cell.getDouble(0)][(int) cell.getDouble(1)] = cell.getLong(2);
     }
     return new ClassificationMetrics(labels, confusion);
-  }
-
-  private static Column labelIndex(List<String> labels) {
-    Column[] names = labels.stream().map(label -> lit(label)).toArray(Column[]::new);
-    return array_position(array(names), col("label")).minus(1).cast("double");
   }
 
   private static Pipeline pipeline(BaselineConfig config) {

@@ -1,6 +1,7 @@
 package io.sentimentpipeline.jobs.train;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentimentpipeline.jobs.ErrorCategory;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +87,7 @@ public final class TrainJob {
 
     Dataset<Row> split = DataSplit.assign(labelled(spark, warehouse, domain, tokenizerId, limit), train.split()).cache();
     List<String> labels = labelsOf(split, domain);
-    Dataset<Row> indexed = split.withColumn("label_index", org.apache.spark.sql.functions.array_position(
-        org.apache.spark.sql.functions.array(labels.stream().map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new)),
-        col("label")).minus(1).cast("int"));
+    Dataset<Row> indexed = split.withColumn("label_index", DataSplit.labelIndex(labels));
 
     TfidfBaseline.Result baseline = TfidfBaseline.fitAndEvaluate(split, labels, train.baseline());
     LOG.info("Baseline: validation macro-F1 {}, test macro-F1 {}", baseline.validation().macroF1(), baseline.test().macroF1());
@@ -146,11 +146,11 @@ public final class TrainJob {
             .where(col("tokenizer_id").equalTo(tokenizerId))
             .select("doc_id", "input_ids", "norm_tokens");
     Dataset<Row> labelled = documents.join(tokens, "doc_id");
-    return limit > 0 ? labelled.orderBy(org.apache.spark.sql.functions.xxhash64(col("doc_id"))).limit((int) limit) : labelled;
+    return limit > 0 ? labelled.orderBy(xxhash64(col("doc_id"))).limit((int) limit) : labelled;
   }
 
   private static List<String> labelsOf(Dataset<Row> split, Domain domain) {
-    Set<String> present = new java.util.HashSet<>();
+    Set<String> present = new HashSet<>();
     split.select("label").distinct().collectAsList().forEach(row -> present.add(row.getString(0)));
     List<String> labels = LABEL_ORDER.stream().filter(present::contains).toList();
     if (labels.size() < 2) {

@@ -99,6 +99,10 @@ class PipelineCliTest extends SparkTestBase {
     assertThat(sql.exitCode()).as(sql.err()).isZero();
     assertThat(sql.out()).contains("| domain", "| news", "| review", "(2 rows)");
 
+    Outcome csv = pipeline("sql", "select 'a,b' as text, cast(null as string) as missing, 1 as n", "--format", "csv");
+    assertThat(csv.exitCode()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("text,missing,n\r\n\"a,b\",,1\r\n");
+
     Outcome tables = pipeline("tables");
     assertThat(tables.exitCode()).as(tables.err()).isZero();
     assertThat(tables.out()).contains("bronze.news_raw", "bronze.reviews_raw", "silver.documents", "silver.quarantine", "silver.tokens", "delta_version");
