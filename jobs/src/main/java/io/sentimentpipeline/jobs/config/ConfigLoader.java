@@ -202,7 +202,10 @@ public final class ConfigLoader {
         Domain.parse(t.getString("domain"), "train.domain"),
         trainer,
         new SplitConfig(
-            t.getDouble("split.validation-fraction"), t.getDouble("split.test-fraction"), t.getLong("split.seed")),
+            t.getDouble("split.validation-fraction"),
+            t.getDouble("split.test-fraction"),
+            t.getLong("split.seed"),
+            t.hasPath("split.sources") ? stringMap(t.getConfig("split.sources")) : Map.of()),
         new BaselineConfig(
             t.getInt("baseline.num-features"),
             t.getInt("baseline.min-doc-freq"),

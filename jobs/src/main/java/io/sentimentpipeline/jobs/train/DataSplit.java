@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,14 +35,23 @@ public final class DataSplit {
     return functions.array_position(functions.array(names), col("label")).minus(1).cast("int");
   }
 
-  /** Adds a {@code split} column. */
+  /**
+   * Adds a {@code split} column. Documents of a source listed in {@code train.split.sources} go to
+   * that split (a dataset's official test set, say); when some source supplies the test set, the
+   * hashed documents are split into train and validation only.
+   */
   public static Dataset<Row> assign(Dataset<Row> labelled, SplitConfig config) {
     Column bucket =
         pmod(xxhash64(lit(config.seed()), col("doc_id")), lit(BUCKETS)).cast("double").divide(BUCKETS);
-    return labelled.withColumn(
-        "split",
-        when(bucket.lt(config.testFraction()), TEST)
-            .when(bucket.lt(config.testFraction() + config.validationFraction()), VALIDATION)
-            .otherwise(TRAIN));
+    double testFraction = config.sources().containsValue(TEST) ? 0 : config.testFraction();
+    Column hashed =
+        when(bucket.lt(testFraction), TEST)
+            .when(bucket.lt(testFraction + config.validationFraction()), VALIDATION)
+            .otherwise(TRAIN);
+    Column split = hashed;
+    for (Map.Entry<String, String> fixed : config.sources().entrySet()) {
+      split = when(col("source").equalTo(fixed.getKey()), fixed.getValue()).otherwise(split);
+    }
+    return labelled.withColumn("split", split);
   }
 }

@@ -140,7 +140,7 @@ public final class TrainJob {
     Dataset<Row> documents =
         spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
             .where(col("domain").equalTo(domain.key()).and(col("label").isNotNull()))
-            .select("doc_id", "label");
+            .select("doc_id", "source", "label");
     Dataset<Row> tokens =
         spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
             .where(col("tokenizer_id").equalTo(tokenizerId))

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,15 @@ class TfidfBaselineTest extends SparkTestBase {
         .isEqualTo(3000);
     Dataset<Row> otherSeed = DataSplit.assign(documents(3000, 1, false), new SplitConfig(0.15, 0.15, 8));
     assertThat(otherSeed.join(first, new String[] {"doc_id", "split"}, "left_semi").count()).isLessThan(3000);
+  }
+
+  @Test
+  void aSourceCanSupplyTheTestSet() {
+    Dataset<Row> docs = documents(600, 4, false).withColumn("source", functions.when(functions.col("doc_id").endsWith("7"), "official_test").otherwise("main"));
+    Dataset<Row> split = DataSplit.assign(docs, new SplitConfig(0.15, 0.15, 7, java.util.Map.of("official_test", "test")));
+    assertThat(split.where("split = 'test' and source <> 'official_test'").count()).as("no hashed test rows").isZero();
+    assertThat(split.where("source = 'official_test' and split <> 'test'").count()).isZero();
+    assertThat(split.where("split = 'validation'").count()).isPositive();
   }
 
   @Test

@@ -53,12 +53,13 @@ class TrainJobTest extends SparkTestBase {
         text.append(pool[random.nextInt(pool.length)]).append(' ');
       }
       text.append("#").append(i);
-      docs.add(RowFactory.create("d" + i, "review", text.toString().trim(), positive ? "positive" : "negative"));
+      docs.add(RowFactory.create("d" + i, "review", "reviews", text.toString().trim(), positive ? "positive" : "negative"));
     }
     StructType schema =
         new StructType()
             .add("doc_id", DataTypes.StringType)
             .add("domain", DataTypes.StringType)
+            .add("source", DataTypes.StringType)
             .add("text", DataTypes.StringType)
             .add("label", DataTypes.StringType);
     spark.createDataFrame(docs, schema).write().format("delta")
