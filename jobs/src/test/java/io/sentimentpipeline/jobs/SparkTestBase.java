@@ -51,7 +51,8 @@ public abstract class SparkTestBase {
   protected static PipelineConfig config(String... overrides) {
     List<String> all = new ArrayList<>(List.of(
         "warehouse=" + workDir.resolve("warehouse"),
-        "demo.output=" + workDir.resolve("demo")));
+        "demo.output=" + workDir.resolve("demo"),
+        "train.checkpoint-dir=" + workDir.resolve("checkpoints")));
     all.addAll(Arrays.asList(overrides));
     return ConfigLoader.load(null, all);
   }

@@ -214,7 +214,8 @@ public final class ConfigLoader {
         t.getInt("tasks"),
         t.getInt("gpus-per-task"),
         t.getDouble("promotion-margin"),
-        c.getString(weightsKey));
+        c.getString(weightsKey),
+        t.getString("checkpoint-dir"));
   }
 
   private static Pooling pooling(String value) {

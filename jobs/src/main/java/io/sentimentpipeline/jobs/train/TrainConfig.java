@@ -7,7 +7,8 @@ import io.sentimentpipeline.udfs.train.TrainerConfig;
 /**
  * The fine-tuning stage ({@code train.*}): which domain, the optimisation settings, the split and
  * baseline, how many data-parallel tasks (and GPUs per task), and the promotion margin. {@code
- * encoderWeights} is where the pretrained encoder named by {@code tokenize.encoder} comes from.
+ * encoderWeights} is where the pretrained encoder named by {@code tokenize.encoder} comes from;
+ * {@code checkpointDir} is an executor-local folder for per-epoch checkpoints ("" = none).
  */
 public record TrainConfig(
     Domain domain,
@@ -17,7 +18,8 @@ public record TrainConfig(
     int tasks,
     int gpusPerTask,
     double promotionMargin,
-    String encoderWeights) {
+    String encoderWeights,
+    String checkpointDir) {
 
   public TrainConfig {
     if (tasks < 1) {

@@ -103,13 +103,13 @@ public final class TrainJob {
             .values();
     int trainExamples = (int) trainRdd.count();
 
-    List<TrainTask.Outcome> outcomes = runBarrierStage(train, labels, trainRdd, validation, test);
-    TrainTask.Outcome chief = outcomes.stream().filter(o -> o.partition() == 0).findFirst().orElseThrow();
-
     ModelRegistry registry = new ModelRegistry(spark, warehouse);
     String modelName = domain.key() + "-sentiment";
     int version = registry.nextVersion(modelName);
     String bundle = registry.bundleLocation(modelName, version);
+    String checkpoints = train.checkpointDir().isBlank() ? "" : train.checkpointDir() + "/" + modelName + "-v" + version;
+    List<TrainTask.Outcome> outcomes = runBarrierStage(train, labels, checkpoints, trainRdd, validation, test);
+    TrainTask.Outcome chief = outcomes.stream().filter(o -> o.partition() == 0).findFirst().orElseThrow();
     String runId = UUID.randomUUID().toString();
     Map<String, String> params = params(config, train, labels, trainExamples);
     String checksum =
@@ -190,6 +190,7 @@ public final class TrainJob {
   private static List<TrainTask.Outcome> runBarrierStage(
       TrainConfig train,
       List<String> labels,
+      String checkpoints,
       JavaRDD<TrainingExample> trainRdd,
       Broadcast<List<TrainingExample>> validation,
       Broadcast<List<TrainingExample>> test) {
@@ -201,7 +202,7 @@ public final class TrainJob {
     RDD<TrainTask.Outcome> outcomes =
         rdd.barrier()
             .mapPartitions(
-                new TrainTask(train.trainer(), labels, train.encoderWeights(), validation, test),
+                new TrainTask(train.trainer(), labels, train.encoderWeights(), checkpoints, validation, test),
                 false,
                 ClassTag$.MODULE$.apply(TrainTask.Outcome.class));
     return new JavaRDD<>(outcomes, ClassTag$.MODULE$.apply(TrainTask.Outcome.class)).collect();

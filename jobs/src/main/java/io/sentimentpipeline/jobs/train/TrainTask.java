@@ -50,6 +50,7 @@ final class TrainTask
   private final TrainerConfig config;
   private final List<String> labels;
   private final String encoderWeights;
+  private final String checkpointDir;
   private final Broadcast<List<TrainingExample>> validation;
   private final Broadcast<List<TrainingExample>> test;
 
@@ -57,11 +58,13 @@ final class TrainTask
       TrainerConfig config,
       List<String> labels,
       String encoderWeights,
+      String checkpointDir,
       Broadcast<List<TrainingExample>> validation,
       Broadcast<List<TrainingExample>> test) {
     this.config = config;
     this.labels = List.copyOf(labels);
     this.encoderWeights = encoderWeights;
+    this.checkpointDir = checkpointDir;
     this.validation = validation;
     this.test = test;
   }
@@ -82,16 +85,36 @@ final class TrainTask
       model.initializeParameters(manager);
       TrainingHistory history =
           new SentimentTrainer(config, labels)
-              .fit(model, shard, validation.value(), new AllGatherParameterSync(), null,
+              .fit(model, shard, validation.value(), new AllGatherParameterSync(), checkpoints(partition),
                   line -> LOG.info("[task {}] {}", partition, line));
       Outcome outcome =
           partition == 0
               ? new Outcome(partition, device, history, testMetrics(model), SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), configJson(encoder))
               : new Outcome(partition, device, history, null, null, null);
       context.barrier();
+      deleteCheckpoints(partition);
       return JavaConverters.asScalaIterator(List.of(outcome).iterator());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load encoder weights from " + encoderWeights, e);
+    }
+  }
+
+  /**
+   * Where this task checkpoints after every epoch (a local folder of the executor): a retried
+   * barrier stage resumes from its last epoch instead of starting over.
+   */
+  private Path checkpoints(int partition) {
+    return checkpointDir.isBlank() ? null : Path.of(checkpointDir, "task-" + partition);
+  }
+
+  private void deleteCheckpoints(int partition) throws IOException {
+    Path dir = checkpoints(partition);
+    if (dir != null && Files.isDirectory(dir)) {
+      try (var files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
     }
   }
 

@@ -100,7 +100,8 @@ class TrainJobTest extends SparkTestBase {
     assertThat(model.getString(0)).isIn(ModelRegistry.CHAMPION, ModelRegistry.CHALLENGER);
     assertThat(model.getString(3)).contains("baseline");
     assertThat(model.<String>getList(4)).containsExactly("negative", "positive");
-    assertThat(spark.sql("select size(epochs), tasks from ml.training_runs").first().getInt(0)).isBetween(1, 4);
+    assertThat(spark.sql("select size(epochs), tasks from ml.training_runs").first().getInt(0)).isBetween(1, 6);
+    assertThat(workDir.resolve("checkpoints/review-sentiment-v1/task-0")).as("removed after success").doesNotExist();
   }
 
   @Test
