@@ -130,14 +130,8 @@ final class TrainTask
 
   private ClassificationMetrics testMetrics(SentimentClassifier model) {
     List<TrainingExample> examples = test.value();
-    float[][] probabilities = SentimentTrainer.predictProbabilities(model, examples, config.batchSize());
-    int[] actual = new int[examples.size()];
-    int[] predicted = new int[examples.size()];
-    for (int i = 0; i < examples.size(); i++) {
-      actual[i] = examples.get(i).label();
-      predicted[i] = argmax(probabilities[i]);
-    }
-    return ClassificationMetrics.of(labels, actual, predicted);
+    int[] actual = examples.stream().mapToInt(TrainingExample::label).toArray();
+    return ClassificationMetrics.of(labels, actual, SentimentTrainer.predictClasses(model, examples, config.batchSize()));
   }
 
   /** The GPU Spark gave this task, when there is one and CUDA is usable; else the CPU. */
@@ -147,15 +141,5 @@ final class TrainTask
       return "gpu(" + gpus.addresses()[0] + ")";
     }
     return "cpu";
-  }
-
-  private static int argmax(float[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] > values[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

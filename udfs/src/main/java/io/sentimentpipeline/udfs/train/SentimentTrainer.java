@@ -254,6 +254,16 @@ public final class SentimentTrainer {
     return probabilities;
   }
 
+  /** The most probable class of each example, in input order, with dropout off. */
+  public static int[] predictClasses(SentimentClassifier model, List<TrainingExample> examples, int batchSize) {
+    float[][] logits = predictLogits(model, examples, batchSize);
+    int[] classes = new int[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      classes[i] = argmax(logits[i]);
+    }
+    return classes;
+  }
+
   /** Logits for each example, in input order, with dropout off. */
   static float[][] predictLogits(SentimentClassifier model, List<TrainingExample> examples, int batchSize) {
     if (batchSize < 1) {
