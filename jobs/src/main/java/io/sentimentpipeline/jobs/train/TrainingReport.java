@@ -40,10 +40,10 @@ public final class TrainingReport {
     page.append("<h2>Curves per epoch</h2><div>");
     page.append(chart("Loss", epochs, List.of(
         new Series("train loss", "#1f77b4", EpochResult::trainLoss),
-        new Series("validation loss", "#ff7f0e", EpochResult::validationLoss))));
+        new Series("validation loss", "#ff7f0e", EpochResult::validationLoss)), Double.NaN));
     page.append(chart("Validation", epochs, List.of(
         new Series("accuracy", "#2ca02c", e -> e.validation().accuracy()),
-        new Series("macro-F1", "#d62728", e -> e.validation().macroF1()))));
+        new Series("macro-F1", "#d62728", e -> e.validation().macroF1())), baselineValidation.macroF1()));
     page.append("</div><h2>Confusion matrix (test; rows = actual, columns = predicted)</h2>");
     page.append(confusion(test));
     page.append("<h2>Per class (test)</h2><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>");
@@ -56,7 +56,8 @@ public final class TrainingReport {
 
   private record Series(String name, String colour, ToDoubleFunction<EpochResult> value) {}
 
-  private static String chart(String title, List<EpochResult> epochs, List<Series> series) {
+  /** A line chart per series over the epochs; {@code baseline}, unless NaN, is drawn dashed. */
+  private static String chart(String title, List<EpochResult> epochs, List<Series> series, double baseline) {
     double max = 0;
     for (Series s : series) {
       for (EpochResult e : epochs) {
@@ -75,7 +76,14 @@ public final class TrainingReport {
       svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>",
           x(e.epoch(), epochs.size()), HEIGHT - PAD + 14, e.epoch()));
     }
-    int legendX = PAD + 60;
+    if (!Double.isNaN(baseline)) {
+      double y = y(baseline, top);
+      svg.append(String.format(Locale.ROOT,
+          "<line class=\"baseline\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"5,4\"/>"
+              + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">baseline macro-F1</text>",
+          PAD, y, WIDTH - 10, y, PAD + 6, y - 4));
+    }
+    int legendX = PAD + 100;
     for (Series s : series) {
       StringBuilder points = new StringBuilder();
       for (EpochResult e : epochs) {
@@ -84,7 +92,7 @@ public final class TrainingReport {
       svg.append(String.format(Locale.ROOT,
           "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>", s.colour(), points.toString().trim()));
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" fill=\"%s\" font-size=\"12\">%s</text>", legendX, s.colour(), escape(s.name())));
-      legendX += 130;
+      legendX += 120;
     }
     return svg.append("</svg>").toString();
   }

@@ -31,6 +31,7 @@ class TrainingReportTest {
     assertThat(html).startsWith("<!doctype html>").contains("review &lt;run 7&gt;");
     assertThat(html.split("<polyline", -1)).as("four series").hasSize(5);
     assertThat(html).containsPattern("points=\"([0-9.]+,[0-9.]+ ){2}[0-9.]+,[0-9.]+\"");
+    assertThat(html).contains("class=\"baseline\"", "baseline macro-F1");
     assertThat(html).contains("Best epoch 2 of 3", ">44<", ">43<", "validation macro-F1 0.8199");
   }
 }
