@@ -84,9 +84,13 @@ public final class CleanJob {
       long accepted = rowsRead - quarantined;
 
       writeQuarantine(warehouse, batchId, CleanTransforms.quarantine(CleanTransforms.rejected(normalised)));
-      Dataset<Row> documents = CleanTransforms.documents(CleanTransforms.dedupe(CleanTransforms.accepted(normalised)));
+      // Cached: counted here, then read by the MERGE (which scans its source more than once).
+      Dataset<Row> documents =
+          CleanTransforms.documents(CleanTransforms.dedupe(CleanTransforms.accepted(normalised)))
+              .persist(StorageLevel.MEMORY_AND_DISK());
       long distinct = documents.count();
       long inserted = mergeDocuments(spark, warehouse, documents);
+      documents.unpersist();
       warehouse.register(spark, TableName.DOCUMENTS);
       warehouse.register(spark, TableName.QUARANTINE);
 
