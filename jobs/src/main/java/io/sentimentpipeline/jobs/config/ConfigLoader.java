@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.jobs.train.BaselineConfig;
+import io.sentimentpipeline.jobs.train.GpuExecutorConfig;
 import io.sentimentpipeline.jobs.train.SplitConfig;
 import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.udfs.model.Pooling;
@@ -213,6 +214,13 @@ public final class ConfigLoader {
             t.getInt("baseline.max-iter")),
         t.getInt("tasks"),
         t.getInt("gpus-per-task"),
+        new GpuExecutorConfig(
+            t.getInt("gpu-executor.cores"),
+            t.getString("gpu-executor.memory"),
+            t.getString("gpu-executor.memory-overhead"),
+            t.getInt("gpu-executor.gpus"),
+            t.getString("gpu-executor.discovery-script"),
+            t.getString("gpu-executor.vendor")),
         t.getDouble("promotion-margin"),
         c.getString(weightsKey),
         t.getString("checkpoint-dir"));

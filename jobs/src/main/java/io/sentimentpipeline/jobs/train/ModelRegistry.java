@@ -81,6 +81,7 @@ public final class ModelRegistry {
           .add("steps", DataTypes.LongType)
           .add("stopped_early", DataTypes.BooleanType)
           .add("tasks", DataTypes.IntegerType)
+          .add("devices", DataTypes.createArrayType(DataTypes.StringType))
           .add("started_at", DataTypes.TimestampType)
           .add("finished_at", DataTypes.TimestampType);
 
@@ -180,9 +181,13 @@ public final class ModelRegistry {
     return decision;
   }
 
-  /** Appends one row to ml.training_runs. */
+  /**
+   * Appends one row to ml.training_runs.
+   *
+   * @param devices where each barrier task trained, by task index
+   */
   public void recordRun(
-      Candidate candidate, Map<String, String> params, TrainingHistory history, int tasks, Timestamp startedAt, Timestamp finishedAt) {
+      Candidate candidate, Map<String, String> params, TrainingHistory history, List<String> devices, Timestamp startedAt, Timestamp finishedAt) {
     List<Row> epochs = new ArrayList<>();
     for (EpochResult e : history.epochs()) {
       epochs.add(
@@ -194,9 +199,12 @@ public final class ModelRegistry {
         RowFactory.create(
             candidate.runId(), candidate.modelName(), candidate.version(), candidate.domain(), candidate.baseEncoder(),
             scala.collection.JavaConverters.mapAsScalaMap(params), scala.collection.JavaConverters.asScalaBuffer(epochs),
-            history.bestEpoch(), history.steps(), history.stoppedEarly(), tasks, startedAt, finishedAt);
+            history.bestEpoch(), history.steps(), history.stoppedEarly(), devices.size(),
+            scala.collection.JavaConverters.asScalaBuffer(devices), startedAt, finishedAt);
     createIfMissing(RUNS, RUNS_SCHEMA);
-    spark.createDataFrame(List.of(run), RUNS_SCHEMA).write().format("delta").mode("append").save(warehouse.location(RUNS));
+    spark.createDataFrame(List.of(run), RUNS_SCHEMA).write().format("delta").mode("append")
+        .option("mergeSchema", "true") // tables from before a column was added take it on
+        .save(warehouse.location(RUNS));
     warehouse.register(spark, RUNS);
   }
 

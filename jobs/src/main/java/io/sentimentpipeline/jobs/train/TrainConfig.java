@@ -6,7 +6,8 @@ import io.sentimentpipeline.udfs.train.TrainerConfig;
 
 /**
  * The fine-tuning stage ({@code train.*}): which domain, the optimisation settings, the split and
- * baseline, how many data-parallel tasks (and GPUs per task), and the promotion margin. {@code
+ * baseline, how many data-parallel tasks (and GPUs per task, and the GPU executors to ask for under
+ * dynamic allocation), and the promotion margin. {@code
  * encoderWeights} is where the pretrained encoder named by {@code tokenize.encoder} comes from;
  * {@code checkpointDir} is an executor-local folder for per-epoch checkpoints ("" = none).
  */
@@ -17,6 +18,7 @@ public record TrainConfig(
     BaselineConfig baseline,
     int tasks,
     int gpusPerTask,
+    GpuExecutorConfig gpuExecutor,
     double promotionMargin,
     String encoderWeights,
     String checkpointDir) {

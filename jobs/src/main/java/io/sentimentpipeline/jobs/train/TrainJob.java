@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.resource.ExecutorResourceRequests;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.Dataset;
@@ -119,7 +122,10 @@ public final class TrainJob {
             modelName, version, domain.key(), config.tokenize().tokenizer().encoder(), labels, tokenizerId, bundle,
             checksum, chief.history().best().validation(), chief.test(), baseline.validation(), baseline.test(), runId,
             Timestamp.from(Instant.now()));
-    registry.recordRun(candidate, params, chief.history(), train.tasks(), Timestamp.from(started), Timestamp.from(Instant.now()));
+    List<String> devices =
+        outcomes.stream().sorted(Comparator.comparingInt(TrainTask.Outcome::partition)).map(TrainTask.Outcome::device).toList();
+    LOG.info("Trained on {}", devices);
+    registry.recordRun(candidate, params, chief.history(), devices, Timestamp.from(started), Timestamp.from(Instant.now()));
     Promotion promotion = registry.register(candidate, train.promotionMargin());
     split.unpersist();
     double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
@@ -196,8 +202,7 @@ public final class TrainJob {
       Broadcast<List<TrainingExample>> test) {
     RDD<TrainingExample> rdd = trainRdd.rdd();
     if (train.gpusPerTask() > 0) {
-      TaskResourceRequests requests = new TaskResourceRequests().cpus(1).resource("gpu", train.gpusPerTask());
-      rdd = rdd.withResources(new ResourceProfileBuilder().require(requests).build());
+      rdd = rdd.withResources(gpuProfile(train, rdd.sparkContext().conf().getBoolean("spark.dynamicAllocation.enabled", false)));
     }
     RDD<TrainTask.Outcome> outcomes =
         rdd.barrier()
@@ -206,6 +211,25 @@ public final class TrainJob {
                 false,
                 ClassTag$.MODULE$.apply(TrainTask.Outcome.class));
     return new JavaRDD<>(outcomes, ClassTag$.MODULE$.apply(TrainTask.Outcome.class)).collect();
+  }
+
+  /**
+   * The training stage's resources: GPUs per task always; under dynamic allocation also the GPU
+   * executors to start for it (a task-only profile would reuse the CPU executors).
+   */
+  static ResourceProfile gpuProfile(TrainConfig train, boolean dynamicAllocation) {
+    ResourceProfileBuilder profile =
+        new ResourceProfileBuilder().require(new TaskResourceRequests().cpus(1).resource("gpu", train.gpusPerTask()));
+    if (dynamicAllocation) {
+      GpuExecutorConfig executor = train.gpuExecutor();
+      profile.require(
+          new ExecutorResourceRequests()
+              .cores(executor.cores())
+              .memory(executor.memory())
+              .memoryOverhead(executor.memoryOverhead())
+              .resource("gpu", executor.gpus(), executor.discoveryScript(), executor.vendor()));
+    }
+    return profile.build();
   }
 
   private static Map<String, String> params(PipelineConfig config, TrainConfig train, List<String> labels, int trainExamples) {

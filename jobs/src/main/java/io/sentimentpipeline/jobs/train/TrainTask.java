@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
@@ -75,11 +74,11 @@ final class TrainTask
     int partition = context.partitionId();
     List<TrainingExample> shard = new ArrayList<>(JavaConverters.seqAsJavaList(shardIterator.toSeq()));
     shard.sort(Comparator.comparing(TrainingExample::docId)); // the trainer's seeded shuffle then repeats
-    String device = device(context);
+    TaskDevice device = TaskDevice.of(context.resourcesJMap().get("gpu"), Engine.getEngine("PyTorch").getGpuCount());
     LOG.info("Training task {} of {}: {} examples on {}", partition, context.getTaskInfos().length, shard.size(), device);
 
     SentimentTrainer.seedEngine(config.seed());
-    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+    try (NDManager manager = NDManager.newBaseManager(device.device(), "PyTorch")) {
       BertEncoder encoder = EncoderImporter.load(encoderWeights, manager);
       SentimentClassifier model = new SentimentClassifier(encoder, config.pooling(), labels.size(), config.dropout());
       model.initializeParameters(manager);
@@ -89,8 +88,8 @@ final class TrainTask
                   line -> LOG.info("[task {}] {}", partition, line));
       Outcome outcome =
           partition == 0
-              ? new Outcome(partition, device, history, testMetrics(model), SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), configJson(encoder))
-              : new Outcome(partition, device, history, null, null, null);
+              ? new Outcome(partition, device.toString(), history, testMetrics(model), SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), configJson(encoder))
+              : new Outcome(partition, device.toString(), history, null, null, null);
       context.barrier();
       deleteCheckpoints(partition);
       return JavaConverters.asScalaIterator(List.of(outcome).iterator());
@@ -132,14 +131,5 @@ final class TrainTask
     List<TrainingExample> examples = test.value();
     int[] actual = examples.stream().mapToInt(TrainingExample::label).toArray();
     return ClassificationMetrics.of(labels, actual, SentimentTrainer.predictClasses(model, examples, config.batchSize()));
-  }
-
-  /** The GPU Spark gave this task, when there is one and CUDA is usable; else the CPU. */
-  private static String device(BarrierTaskContext context) {
-    ResourceInformation gpus = context.resourcesJMap().get("gpu");
-    if (gpus != null && gpus.addresses().length > 0 && Engine.getEngine("PyTorch").getGpuCount() > 0) {
-      return "gpu(" + gpus.addresses()[0] + ")";
-    }
-    return "cpu";
   }
 }

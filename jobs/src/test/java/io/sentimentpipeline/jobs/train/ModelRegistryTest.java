@@ -61,14 +61,15 @@ class ModelRegistryTest extends SparkTestBase {
         new TrainingHistory(
             List.of(new EpochResult(1, 5, 0.7, 0.6, metrics(70, 70), 10, 2), new EpochResult(2, 10, 0.5, 0.5, metrics(75, 80), 11, 2)),
             2, 10, false);
-    registry.recordRun(candidate(registry, 90), Map.of("learning-rate", "5e-5"), history, 2,
+    registry.recordRun(candidate(registry, 90), Map.of("learning-rate", "5e-5"), history, List.of("gpu(0)", "gpu(1)"),
         Timestamp.valueOf("2026-11-28 10:00:00"), Timestamp.valueOf("2026-11-28 10:01:00"));
 
-    var run = spark.sql("select params['learning-rate'], size(epochs), epochs[1].val_macro_f1, tasks from ml.training_runs").first();
+    var run = spark.sql("select params['learning-rate'], size(epochs), epochs[1].val_macro_f1, tasks, devices from ml.training_runs").first();
     assertThat(run.getString(0)).isEqualTo("5e-5");
     assertThat(run.getInt(1)).isEqualTo(2);
     assertThat(run.getDouble(2)).isEqualTo(metrics(75, 80).macroF1());
     assertThat(run.getInt(3)).isEqualTo(2);
+    assertThat(run.<String>getList(4)).containsExactly("gpu(0)", "gpu(1)");
   }
 
   @Test

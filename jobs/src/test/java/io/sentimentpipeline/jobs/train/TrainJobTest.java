@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
@@ -77,11 +78,15 @@ class TrainJobTest extends SparkTestBase {
     }
   }
 
-  private static PipelineConfig trainConfig(String... more) {
-    List<String> overrides = new ArrayList<>(List.of(
+  private static List<String> trainOverrides() {
+    return List.of(
         "encoders.\"all-minilm-l6-v2\".weights=" + workDir.resolve("tiny-bert"),
         "train.epochs=6", "train.batch-size=16", "train.learning-rate=0.002", "train.warmup-fraction=0.05",
-        "train.dropout=0", "train.sync-every-steps=2", "train.promotion-margin=0"));
+        "train.dropout=0", "train.sync-every-steps=2", "train.promotion-margin=0");
+  }
+
+  private static PipelineConfig trainConfig(String... more) {
+    List<String> overrides = new ArrayList<>(trainOverrides());
     overrides.addAll(List.of(more));
     return config(overrides.toArray(String[]::new));
   }
@@ -112,5 +117,41 @@ class TrainJobTest extends SparkTestBase {
     assertThat(result.version()).isEqualTo(2);
     assertThat(result.validation().macroF1()).isCloseTo(oneTaskMacroF1, org.assertj.core.data.Offset.offset(0.01));
     assertThat(spark.sql("select tasks from ml.training_runs where version = 2").first().getInt(0)).isEqualTo(2);
+  }
+
+  /**
+   * The GPU stage as a cluster schedules it: a {@code local-cluster} master (a standalone Master
+   * and two Workers, each executor its own JVM with 1 core and 1 "gpu" found by a discovery
+   * script), the training stage's task resource profile asking 1 gpu per task, parameters averaged
+   * across the two executor JVMs. No CUDA here, so each task falls back to the CPU and says so.
+   */
+  @Test
+  @Order(3)
+  void twoGpuTasksOnSeparateExecutorJvmsMatchTheOneTaskRun() throws Exception {
+    ForkedPipeline forked = new ForkedPipeline(workDir);
+    List<String> args = new ArrayList<>(List.of("train", "--domain", "review"));
+    List<String> overrides = new ArrayList<>(trainOverrides());
+    overrides.addAll(List.of(
+        "warehouse=" + workDir.resolve("warehouse"),
+        "train.checkpoint-dir=" + workDir.resolve("checkpoints"),
+        "train.tasks=2",
+        "train.gpus-per-task=1",
+        "spark.master=local-cluster[2,1,2560]",
+        "spark.conf.\"spark.executor.memory\"=2g",
+        "spark.conf.\"spark.executor.extraJavaOptions\"=" + ForkedPipeline.executorJavaOptions(),
+        "spark.conf.\"spark.worker.resource.gpu.amount\"=1",
+        "spark.conf.\"spark.worker.resource.gpu.discoveryScript\"=" + forked.gpuDiscoveryScript("0"),
+        "spark.conf.\"spark.executor.resource.gpu.amount\"=1"));
+    overrides.forEach(o -> args.addAll(List.of("--set", o)));
+
+    ForkedPipeline.Outcome outcome =
+        forked.run("io.sentimentpipeline.jobs.cli.PipelineCli", args, workDir.resolve("cluster-train.log"), 10);
+
+    assertThat(outcome.exitCode()).as("forked train on local-cluster:%n%s", outcome.tail()).isZero();
+    Row run = spark.sql("select devices from ml.training_runs where version = 3").first();
+    assertThat(run.<String>getList(0)).as("each task got Spark's gpu 0 of its executor")
+        .containsExactly("cpu (gpu 0 assigned, no CUDA)", "cpu (gpu 0 assigned, no CUDA)");
+    double macroF1 = spark.sql("select val_macro_f1 from ml.models where version = 3").first().getDouble(0);
+    assertThat(macroF1).as("within 1 point of the 1-task run").isCloseTo(oneTaskMacroF1, org.assertj.core.data.Offset.offset(0.01));
   }
 }

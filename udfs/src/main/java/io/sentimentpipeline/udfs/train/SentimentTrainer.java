@@ -1,5 +1,6 @@
 package io.sentimentpipeline.udfs.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -107,7 +108,7 @@ public final class SentimentTrainer {
     long reportEvery = Math.max(1, stepsPerEpoch / 10);
 
     boolean gradMode = GradMode.disable();
-    try (NDManager manager = NDManager.newBaseManager(ENGINE)) {
+    try (NDManager manager = managerBeside(model)) {
       AdamW optimizer = new AdamW(parameters, config.weightDecay(), manager);
       RunState state = new RunState();
       if (checkpointDir != null) {
@@ -271,7 +272,7 @@ public final class SentimentTrainer {
     }
     float[][] out = new float[examples.size()][];
     boolean gradMode = GradMode.disable();
-    try (NDManager manager = NDManager.newBaseManager(ENGINE)) {
+    try (NDManager manager = managerBeside(model)) {
       for (int[] batch : Batches.inference(examples, batchSize)) {
         try (NDManager step = manager.newSubManager()) {
           NDList inputs = Batches.collate(step, examples, batch);
@@ -290,6 +291,20 @@ public final class SentimentTrainer {
       GradMode.restore(gradMode);
     }
     return out;
+  }
+
+  /**
+   * A manager on the device the model's parameters live on, so that batches, optimizer state and
+   * parameters meet on the same GPU (or the CPU) without the caller naming it twice.
+   */
+  private static NDManager managerBeside(SentimentClassifier model) {
+    Device device =
+        model.getParameters().values().stream()
+            .filter(Parameter::isInitialized)
+            .findFirst()
+            .map(p -> p.getArray().getDevice())
+            .orElse(null);
+    return NDManager.newBaseManager(device, ENGINE);
   }
 
   /**
