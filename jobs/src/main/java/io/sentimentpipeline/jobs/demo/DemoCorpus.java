@@ -178,6 +178,12 @@ public final class DemoCorpus {
               "Setup took {n} minutes and everything worked beautifully.",
               "Superb build, and the \"{feature}\" mode is a delight."));
 
+  /** Of ten non-neutral documents, how many turn from the other side's opinion to their own. */
+  private static final int TURN_IN_TEN = 4;
+
+  private static final List<String> TURN_CONNECTORS =
+      List.of("But in the end,", "However, after a while,", "That said, overall,", "Still, on balance,", "Then again, in the end,");
+
   /** Star rating, then a body with markup and entities that cleaning must strip. */
   private static final List<String> REVIEW_HTML =
       List.of(
@@ -620,7 +626,12 @@ public final class DemoCorpus {
     private Review fresh(int rating) {
       String product = pick(random, PRODUCTS);
       String title = pick(random, REVIEW_TITLES.get(rating - 1));
-      String body = draw(() -> body(rating, product, 1 + random.nextInt(4)), bodies::add);
+      String body =
+          draw(
+              () -> rating != 3 && random.nextInt(10) < TURN_IN_TEN
+                  ? turn(REVIEW_SENTENCES.get(5 - rating), REVIEW_SENTENCES.get(rating - 1), Map.of("product", product), random)
+                  : body(rating, product, 1 + random.nextInt(4)),
+              bodies::add);
       return new Review(
           product, Integer.toString(rating), title, body, timestamp(), Shape.COMPLETE);
     }
@@ -954,11 +965,19 @@ public final class DemoCorpus {
       };
     }
 
-    /** The lead, one to three follow-ups of the same tone, sometimes a second company. */
+    /**
+     * The lead, one to three follow-ups of the same tone (or, now and then, a turn from the
+     * opposite tone to this one), sometimes a second company.
+     */
     private String companyBody(Company company, String lead, Tone tone) {
       List<String> sentences = new ArrayList<>();
       sentences.add(lead);
-      sentences.addAll(followUps(followUpPool(tone), 1 + random.nextInt(3)));
+      if (tone != Tone.NEUTRAL && random.nextInt(10) < TURN_IN_TEN) {
+        Tone opposite = tone == Tone.POSITIVE ? Tone.NEGATIVE : Tone.POSITIVE;
+        sentences.add(turn(followUpPool(opposite), followUpPool(tone), Map.of(), random));
+      } else {
+        sentences.addAll(followUps(followUpPool(tone), 1 + random.nextInt(3)));
+      }
       if (companies.size() > 1 && random.nextInt(5) == 0) {
         Company other = pick(random, companies.stream().filter(c -> !c.equals(company)).toList());
         String otherName = random.nextBoolean() ? pick(random, other.names()) : tag(other);
@@ -1032,6 +1051,19 @@ public final class DemoCorpus {
   }
 
   // ---- Shared helpers ----
+
+  /**
+   * One sentence of the other side, then a turn to one sentence of this side ("... But it ...").
+   * Both sides' words are present in equal measure, so only the order tells the label: a bag of
+   * words cannot separate these documents, a sentence encoder can learn to.
+   */
+  private static String turn(List<String> otherSide, List<String> thisSide, Map<String, String> fixed, Random random) {
+    String first = fill(pick(random, otherSide), fixed, random);
+    String second = fill(pick(random, thisSide), fixed, random);
+    String connector = pick(random, TURN_CONNECTORS);
+    boolean keepCapital = second.startsWith("I ") || second.startsWith("I'");
+    return first + " " + connector + " " + (keepCapital ? second : Character.toLowerCase(second.charAt(0)) + second.substring(1));
+  }
 
   /**
    * Places bad rows among the clean ones at seeded positions ("slots": before clean row {@code
