@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -72,24 +73,32 @@ public record BertConfig(
 
   /** Reads a Hugging Face BERT {@code config.json}; fails on activations other than exact GELU. */
   public static BertConfig fromHuggingFaceJson(Path configJson) throws IOException {
-    JsonNode json = new ObjectMapper().readTree(configJson.toFile());
+    return fromHuggingFaceJson(Files.readAllBytes(configJson), configJson.toString());
+  }
+
+  /**
+   * Reads a Hugging Face BERT {@code config.json} already in memory (e.g. from a model bundle);
+   * {@code source} names it in messages.
+   */
+  public static BertConfig fromHuggingFaceJson(byte[] content, String source) throws IOException {
+    JsonNode json = new ObjectMapper().readTree(content);
     String act = json.path("hidden_act").asText("gelu");
     if (!act.equals("gelu")) {
       throw new IllegalArgumentException(
-          configJson + ": hidden_act '" + act + "' is not supported (only exact 'gelu')");
+          source + ": hidden_act '" + act + "' is not supported (only exact 'gelu')");
     }
     String positions = json.path("position_embedding_type").asText("absolute");
     if (!positions.equals("absolute")) {
       throw new IllegalArgumentException(
-          configJson + ": position_embedding_type '" + positions + "' is not supported");
+          source + ": position_embedding_type '" + positions + "' is not supported");
     }
     return new BertConfig(
-        required(json, "vocab_size", configJson),
-        required(json, "hidden_size", configJson),
-        required(json, "num_hidden_layers", configJson),
-        required(json, "num_attention_heads", configJson),
-        required(json, "intermediate_size", configJson),
-        required(json, "max_position_embeddings", configJson),
+        required(json, "vocab_size", source),
+        required(json, "hidden_size", source),
+        required(json, "num_hidden_layers", source),
+        required(json, "num_attention_heads", source),
+        required(json, "intermediate_size", source),
+        required(json, "max_position_embeddings", source),
         json.path("type_vocab_size").asInt(2),
         json.path("layer_norm_eps").asDouble(DEFAULT_LAYER_NORM_EPS));
   }
@@ -158,7 +167,7 @@ public record BertConfig(
     return shape;
   }
 
-  private static int required(JsonNode json, String key, Path file) {
+  private static int required(JsonNode json, String key, String file) {
     JsonNode value = json.get(key);
     if (value == null || !value.canConvertToInt()) {
       throw new IllegalArgumentException(file + " lacks integer field '" + key + "'");

@@ -24,12 +24,12 @@ public final class SafetensorsWeights implements WeightSource {
 
   private record Entry(String fileName, String dtype, long[] shape, int begin, int end) {}
 
-  private final Path file;
+  private final String source;
   private final ByteBuffer data;
   private final Map<String, Entry> entries;
 
-  private SafetensorsWeights(Path file, ByteBuffer data, Map<String, Entry> entries) {
-    this.file = file;
+  private SafetensorsWeights(String source, ByteBuffer data, Map<String, Entry> entries) {
+    this.source = source;
     this.data = data;
     this.entries = entries;
   }
@@ -41,45 +41,58 @@ public final class SafetensorsWeights implements WeightSource {
       if (size > Integer.MAX_VALUE) {
         throw new IOException(file + " is over 2 GiB; sharded or larger checkpoints are not supported");
       }
-      ByteBuffer all = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
-      if (size < 8) {
-        throw new IOException(file + " is too short to be a safetensors file");
-      }
-      long headerLength = all.getLong(0);
-      if (headerLength <= 0 || 8 + headerLength > size) {
-        throw new IOException(file + " has a bad safetensors header length " + headerLength);
-      }
-      byte[] headerBytes = new byte[(int) headerLength];
-      all.get(8, headerBytes);
-      JsonNode header = new ObjectMapper().readTree(new String(headerBytes, StandardCharsets.UTF_8));
-      ByteBuffer data = all.slice(8 + (int) headerLength, (int) (size - 8 - headerLength));
-      Map<String, Entry> entries = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        if (field.getKey().equals("__metadata__")) {
-          continue;
-        }
-        JsonNode value = field.getValue();
-        long[] shape = new long[value.path("shape").size()];
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = value.path("shape").get(i).asLong();
-        }
-        JsonNode offsets = value.path("data_offsets");
-        int begin = Math.toIntExact(offsets.path(0).asLong());
-        int end = Math.toIntExact(offsets.path(1).asLong());
-        if (begin < 0 || end < begin || end > data.limit()) {
-          throw new IOException(file + ": tensor '" + field.getKey() + "' has bad data_offsets");
-        }
-        Entry entry = new Entry(field.getKey(), value.path("dtype").asText(), shape, begin, end);
-        entries.put(huggingFaceName(field.getKey()), entry);
-      }
-      return new SafetensorsWeights(file, data, entries);
+      return parse(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), file.toString());
     }
+  }
+
+  /**
+   * Reads safetensors content already in memory (e.g. a model bundle read and checksum-verified
+   * through Hadoop's file system); {@code source} names it in messages. The array is not copied.
+   */
+  public static SafetensorsWeights read(byte[] content, String source) throws IOException {
+    return parse(ByteBuffer.wrap(content), source);
+  }
+
+  private static SafetensorsWeights parse(ByteBuffer buffer, String source) throws IOException {
+    ByteBuffer all = buffer.order(ByteOrder.LITTLE_ENDIAN);
+    long size = all.limit();
+    if (size < 8) {
+      throw new IOException(source + " is too short to be a safetensors file");
+    }
+    long headerLength = all.getLong(0);
+    if (headerLength <= 0 || 8 + headerLength > size) {
+      throw new IOException(source + " has a bad safetensors header length " + headerLength);
+    }
+    byte[] headerBytes = new byte[(int) headerLength];
+    all.get(8, headerBytes);
+    JsonNode header = new ObjectMapper().readTree(new String(headerBytes, StandardCharsets.UTF_8));
+    ByteBuffer data = all.slice(8 + (int) headerLength, (int) (size - 8 - headerLength));
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (field.getKey().equals("__metadata__")) {
+        continue;
+      }
+      JsonNode value = field.getValue();
+      long[] shape = new long[value.path("shape").size()];
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = value.path("shape").get(i).asLong();
+      }
+      JsonNode offsets = value.path("data_offsets");
+      int begin = Math.toIntExact(offsets.path(0).asLong());
+      int end = Math.toIntExact(offsets.path(1).asLong());
+      if (begin < 0 || end < begin || end > data.limit()) {
+        throw new IOException(source + ": tensor '" + field.getKey() + "' has bad data_offsets");
+      }
+      Entry entry = new Entry(field.getKey(), value.path("dtype").asText(), shape, begin, end);
+      entries.put(huggingFaceName(field.getKey()), entry);
+    }
+    return new SafetensorsWeights(source, data, entries);
   }
 
   @Override
   public String description() {
-    return "safetensors file " + file;
+    return "safetensors file " + source;
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,8 +17,11 @@ import java.util.Random;
  * length so that little padding is computed: for training, a seeded shuffle is cut into chunks of
  * {@value #CHUNK_BATCHES} batches, each chunk is sorted by length and cut into batches, and the
  * batch order is shuffled again; for inference, all examples are sorted by length.
+ *
+ * <p>Public for scoring ({@code io.sentimentpipeline.udfs.score}), which batches bare id sequences
+ * through {@link #inferenceIds} and {@link #collateIds}.
  */
-final class Batches {
+public final class Batches {
 
   /** Batches per length-sorted chunk: large enough to cut padding, small enough to stay random. */
   static final int CHUNK_BATCHES = 50;
@@ -45,11 +49,16 @@ final class Batches {
 
   /** Inference batches: every example once, sorted by length (the caller restores input order). */
   static List<int[]> inference(List<TrainingExample> examples, int batchSize) {
+    return inferenceIds(ids(examples), batchSize);
+  }
+
+  /** Inference batches over id sequences: every sequence once, sorted by length (stable). */
+  public static List<int[]> inferenceIds(List<long[]> inputIds, int batchSize) {
     List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < examples.size(); i++) {
+    for (int i = 0; i < inputIds.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.comparingInt(i -> examples.get(i).inputIds().length));
+    order.sort(Comparator.comparingInt(i -> inputIds.get(i).length));
     return cut(order, batchSize);
   }
 
@@ -72,14 +81,19 @@ final class Batches {
    * padded with id 0 to the longest of them.
    */
   static NDList collate(NDManager manager, List<TrainingExample> examples, int[] batch) {
+    return collateIds(manager, ids(examples), batch);
+  }
+
+  /** {@link #collate} for bare id sequences. */
+  public static NDList collateIds(NDManager manager, List<long[]> inputIds, int[] batch) {
     int maxLength = 1;
     for (int i : batch) {
-      maxLength = Math.max(maxLength, examples.get(i).inputIds().length);
+      maxLength = Math.max(maxLength, inputIds.get(i).length);
     }
     long[] ids = new long[batch.length * maxLength];
     long[] mask = new long[batch.length * maxLength];
     for (int row = 0; row < batch.length; row++) {
-      long[] tokens = examples.get(batch[row]).inputIds();
+      long[] tokens = inputIds.get(batch[row]);
       System.arraycopy(tokens, 0, ids, row * maxLength, tokens.length);
       Arrays.fill(mask, row * maxLength, row * maxLength + tokens.length, 1L);
     }
@@ -87,6 +101,21 @@ final class Batches {
     NDArray idArray = manager.create(ids, shape);
     NDArray maskArray = manager.create(mask, shape);
     return new NDList(idArray, maskArray);
+  }
+
+  /** A view, not a copy: training collates from the full example list at every step. */
+  private static List<long[]> ids(List<TrainingExample> examples) {
+    return new AbstractList<>() {
+      @Override
+      public long[] get(int index) {
+        return examples.get(index).inputIds();
+      }
+
+      @Override
+      public int size() {
+        return examples.size();
+      }
+    };
   }
 
   /** The labels of the examples at {@code batch}. */

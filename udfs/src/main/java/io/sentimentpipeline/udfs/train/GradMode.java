@@ -7,20 +7,20 @@ import ai.djl.pytorch.jni.JniUtils;
  * the thread that loads the engine. In any other thread (a Spark task, a thread pool) a forward
  * pass would record an autograd graph and the optimizer's in-place updates would fail ("a view was
  * created in no_grad mode and is being modified inplace with grad mode enabled"). The trainer turns
- * it off for its own work and restores it afterwards.
+ * it off for its own work and restores it afterwards; so does scoring (public for that).
  */
-final class GradMode {
+public final class GradMode {
 
   private GradMode() {}
 
   /** Switches grad mode off for this thread; returns what it was. */
-  static boolean disable() {
+  public static boolean disable() {
     boolean previous = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     return previous;
   }
 
-  static void restore(boolean previous) {
+  public static void restore(boolean previous) {
     JniUtils.setGradMode(previous);
   }
 }

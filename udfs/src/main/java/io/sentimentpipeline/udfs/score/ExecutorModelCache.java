@@ -1,0 +1,95 @@
+package io.sentimentpipeline.udfs.score;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One {@link ScoringModel} per executor JVM per (bundle checksum, device), loaded on first use
+ * (DJL's Spark extension, which would do this, is not available here). All Spark tasks of an
+ * executor then share the weights instead of each loading its own copy; concurrent first callers
+ * of a key wait for its single load, while other keys load independently. A failed load is not
+ * remembered: the next caller tries again. Models are closed by a JVM shutdown hook.
+ */
+public final class ExecutorModelCache {
+
+  /** Reads a bundle's files, verified against its checksums (the jobs module reads them through Hadoop). */
+  @FunctionalInterface
+  public interface BundleReader {
+    Map<String, byte[]> read() throws IOException;
+  }
+
+  private record Key(String bundleChecksum, Device device) {}
+
+  /** Holds one key's model; its lock makes concurrent first callers wait for one load. */
+  private static final class Slot {
+    private ScoringModel model;
+
+    synchronized ScoringModel get(Key key, int predictors, BundleReader reader) {
+      if (model == null) {
+        try {
+          model = ScoringModel.load(reader.read(), key.bundleChecksum(), key.device(), predictors);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read model bundle " + key.bundleChecksum(), e);
+        }
+        LOADS.incrementAndGet();
+      }
+      return model;
+    }
+
+    synchronized void close() {
+      if (model != null) {
+        model.close();
+        model = null;
+      }
+    }
+  }
+
+  private static final Map<Key, Slot> SLOTS = new ConcurrentHashMap<>();
+  private static final AtomicLong LOADS = new AtomicLong();
+  private static final AtomicBoolean HOOK_REGISTERED = new AtomicBoolean();
+
+  private ExecutorModelCache() {}
+
+  /**
+   * The model of bundle {@code bundleChecksum} on {@code device}, loaded through {@code reader} if
+   * this JVM does not hold it yet. The caller must not close it.
+   *
+   * @param predictors size of the predictor pool when this call loads the model (e.g. the
+   *     executor's cores); ignored when the model is already loaded
+   */
+  public static ScoringModel get(
+      String bundleChecksum, Device device, int predictors, BundleReader reader) {
+    if (HOOK_REGISTERED.compareAndSet(false, true)) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ExecutorModelCache::closeAll, "executor-model-cache-close"));
+    }
+    Key key = new Key(bundleChecksum, device);
+    return SLOTS.computeIfAbsent(key, k -> new Slot()).get(key, predictors, reader);
+  }
+
+  /** Models loaded in this JVM so far: for logs, metrics and tests. */
+  public static long loads() {
+    return LOADS.get();
+  }
+
+  /** Closes every model and resets the load counter; tests only (models in use would fail). */
+  public static void clearForTests() {
+    closeAll();
+    LOADS.set(0);
+  }
+
+  private static void closeAll() {
+    List<Slot> slots = new ArrayList<>(SLOTS.values());
+    SLOTS.clear();
+    for (Slot slot : slots) {
+      slot.close();
+    }
+  }
+}
