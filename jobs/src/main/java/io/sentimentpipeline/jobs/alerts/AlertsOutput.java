@@ -99,7 +99,8 @@ public final class AlertsOutput {
           WebhookOutcome.FAILED,
           url + " answered HTTP " + status + ": " + answer.substring(0, Math.min(200, answer.length())));
     } catch (IOException | IllegalArgumentException e) {
-      return new WebhookStatus(WebhookOutcome.FAILED, url + ": " + e);
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new WebhookStatus(WebhookOutcome.FAILED, "POST " + url + " failed: " + why + " (is the endpoint up and alerts.webhook.timeout long enough?)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new WebhookStatus(WebhookOutcome.FAILED, url + ": interrupted");
