@@ -6,6 +6,9 @@ public record TableName(String layer, String table) {
   public static final TableName DOCUMENTS = new TableName("silver", "documents");
   public static final TableName QUARANTINE = new TableName("silver", "quarantine");
   public static final TableName TOKENS = new TableName("silver", "tokens");
+  public static final TableName SENTIMENT_SCORES = new TableName("gold", "sentiment_scores");
+  public static final TableName ENTITY_DAILY = new TableName("gold", "entity_daily_sentiment");
+  public static final TableName SENTIMENT_ALERTS = new TableName("gold", "sentiment_alerts");
 
   public TableName {
     if (!layer.matches("[a-z][a-z0-9_]*") || !table.matches("[a-z][a-z0-9_]*")) {

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.jobs.train.BaselineConfig;
 import io.sentimentpipeline.jobs.train.GpuExecutorConfig;
@@ -93,7 +94,8 @@ public final class ConfigLoader {
           clean(c.getConfig("clean")),
           entities(c.getConfig("entities")),
           tokenize(c),
-          train(c));
+          train(c),
+          alerts(c.getConfig("alerts")));
     } catch (ConfigException | IllegalArgumentException e) {
       throw new ConfigError("Invalid configuration: " + e.getMessage(), e);
     }
@@ -224,6 +226,24 @@ public final class ConfigLoader {
         t.getDouble("promotion-margin"),
         c.getString(weightsKey),
         t.getString("checkpoint-dir"));
+  }
+
+  private static AlertsConfig alerts(Config a) {
+    return new AlertsConfig(
+        Domain.parse(a.getString("domain"), "alerts.domain"),
+        a.getInt("model-version"),
+        a.getInt("min-documents"),
+        a.getInt("baseline-days"),
+        a.getInt("min-baseline-days"),
+        new AlertsConfig.RobustZ(
+            a.getDouble("robust-z.threshold"), a.getDouble("robust-z.critical"), a.getDouble("robust-z.mad-floor")),
+        new AlertsConfig.Ewma(
+            a.getDouble("ewma.lambda"), a.getDouble("ewma.limit"), a.getDouble("ewma.critical"), a.getDouble("ewma.sigma-floor")),
+        a.getInt("top-documents"),
+        a.getInt("text-chars"),
+        a.getString("output-dir"),
+        a.getString("webhook.url"),
+        a.getDuration("webhook.timeout"));
   }
 
   private static Pooling pooling(String value) {

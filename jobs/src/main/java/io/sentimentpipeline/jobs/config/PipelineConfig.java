@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.config;
 
+import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.jobs.train.TrainConfig;
 import java.util.List;
@@ -16,7 +17,8 @@ public record PipelineConfig(
     CleanConfig clean,
     EntityConfig entities,
     TokenizeConfig tokenize,
-    TrainConfig train) {
+    TrainConfig train,
+    AlertsConfig alerts) {
 
   public PipelineConfig {
     sources = List.copyOf(sources);

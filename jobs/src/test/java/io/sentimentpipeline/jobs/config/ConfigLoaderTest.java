@@ -77,6 +77,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void alertsBindWithDefaultsAndBadKeysAreNamed() {
+    var alerts = ConfigLoader.load(null, List.of()).alerts();
+    assertThat(alerts.domain()).isEqualTo(Domain.NEWS);
+    assertThat(alerts.modelVersion()).as("0 = champion").isZero();
+    assertThat(alerts.minDocuments()).isEqualTo(5);
+    assertThat(alerts.baselineDays()).isEqualTo(30);
+    assertThat(alerts.robustZ().threshold()).isEqualTo(3.5);
+    assertThat(alerts.ewma().lambda()).isEqualTo(0.3);
+    assertThat(alerts.webhookEnabled()).isFalse();
+    assertThat(alerts.webhookTimeout()).hasSeconds(10);
+
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.min-baseline-days=40")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("alerts.min-baseline-days")
+        .hasMessageContaining("alerts.baseline-days (30)");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z.mad-floor=0")))
+        .hasMessageContaining("alerts.robust-z.mad-floor");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z.critical=2")))
+        .hasMessageContaining("alerts.robust-z.critical");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.ewma.lambda=1.5")))
+        .hasMessageContaining("alerts.ewma.lambda")
+        .hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.min-documents=0")))
+        .hasMessageContaining("alerts.min-documents");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.domain=tweets")))
+        .hasMessageContaining("alerts.domain");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.webhook.url=ftp://x")))
+        .hasMessageContaining("alerts.webhook.url");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.webhook.timeout=soon")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("webhook.timeout");
+  }
+
+  @Test
   void sourceDefinitionsAreCheckedAgainstTheirSchema() {
     assertThatThrownBy(
             () ->

@@ -1,0 +1,109 @@
+package io.sentimentpipeline.jobs.alerts;
+
+import io.sentimentpipeline.jobs.config.ConfigError;
+import io.sentimentpipeline.jobs.config.Domain;
+import java.time.Duration;
+
+/**
+ * Settings of {@code pipeline alerts} ({@code alerts.*}): which scores to read, the volume floor
+ * and trailing baseline both rules share, the two rules' thresholds, and where fired alerts go.
+ * Checked once here so a bad threshold fails before Spark starts.
+ *
+ * @param modelVersion scores of this model version only; 0 = the domain's champion in {@code ml.models}
+ * @param minDocuments volume floor: an entity-day with fewer documents never fires
+ * @param baselineDays trailing calendar days (the day itself excluded) that form the baseline
+ * @param minBaselineDays fewer baseline days with data than this: no alert (not enough history)
+ * @param outputDir driver-local folder of the {@code alerts-<to>.jsonl} files
+ * @param webhookUrl where the alerts are POSTed as a JSON array; empty = no webhook
+ */
+public record AlertsConfig(
+    Domain domain,
+    int modelVersion,
+    int minDocuments,
+    int baselineDays,
+    int minBaselineDays,
+    RobustZ robustZ,
+    Ewma ewma,
+    int topDocuments,
+    int textChars,
+    String outputDir,
+    String webhookUrl,
+    Duration webhookTimeout) {
+
+  /**
+   * Surge rule on the day's negative share: z = (x - median) / max(1.4826 * MAD, madFloor) over the
+   * baseline days; fires at z >= threshold, critical at z >= critical.
+   */
+  public record RobustZ(double threshold, double critical, double madFloor) {
+    public RobustZ {
+      positive("alerts.robust-z.threshold", threshold);
+      positive("alerts.robust-z.mad-floor", madFloor);
+      if (critical < threshold) {
+        throw new ConfigError(
+            "alerts.robust-z.critical", "must be at least alerts.robust-z.threshold (" + threshold + "), got " + critical);
+      }
+    }
+  }
+
+  /**
+   * Slow-drift rule on the daily mean score: an EWMA (decay {@code lambda} per calendar day) over the
+   * baseline window up to the day, compared with the baseline median in units of the EWMA's own
+   * spread, sigma * sqrt(lambda / (2 - lambda)) with sigma = max(1.4826 * MAD, sigmaFloor). Fires
+   * when the EWMA has fallen {@code limit} units below the median; critical at {@code critical}.
+   */
+  public record Ewma(double lambda, double limit, double critical, double sigmaFloor) {
+    public Ewma {
+      if (!(lambda > 0 && lambda <= 1)) {
+        throw new ConfigError("alerts.ewma.lambda", "must be in (0, 1], got " + lambda);
+      }
+      positive("alerts.ewma.limit", limit);
+      positive("alerts.ewma.sigma-floor", sigmaFloor);
+      if (critical < limit) {
+        throw new ConfigError("alerts.ewma.critical", "must be at least alerts.ewma.limit (" + limit + "), got " + critical);
+      }
+    }
+
+    /** How many baseline sigmas one EWMA sigma is (the asymptotic EWMA control-chart factor). */
+    public double spreadFactor() {
+      return Math.sqrt(lambda / (2 - lambda));
+    }
+  }
+
+  public AlertsConfig {
+    atLeast("alerts.model-version", modelVersion, 0);
+    atLeast("alerts.min-documents", minDocuments, 1);
+    atLeast("alerts.baseline-days", baselineDays, 2);
+    atLeast("alerts.min-baseline-days", minBaselineDays, 1);
+    if (minBaselineDays > baselineDays) {
+      throw new ConfigError(
+          "alerts.min-baseline-days", "must be at most alerts.baseline-days (" + baselineDays + "), got " + minBaselineDays);
+    }
+    atLeast("alerts.top-documents", topDocuments, 1);
+    atLeast("alerts.text-chars", textChars, 20);
+    if (outputDir.isBlank()) {
+      throw new ConfigError("alerts.output-dir", "must name a folder for the JSON-lines files");
+    }
+    if (!webhookUrl.isEmpty() && !webhookUrl.matches("https?://.+")) {
+      throw new ConfigError("alerts.webhook.url", "must be an http(s) URL or \"\" (off), got '" + webhookUrl + "'");
+    }
+    if (webhookTimeout.isNegative() || webhookTimeout.isZero()) {
+      throw new ConfigError("alerts.webhook.timeout", "must be positive, e.g. 10s, got " + webhookTimeout);
+    }
+  }
+
+  public boolean webhookEnabled() {
+    return !webhookUrl.isEmpty();
+  }
+
+  private static void atLeast(String key, int value, int min) {
+    if (value < min) {
+      throw new ConfigError(key, "must be at least " + min + ", got " + value);
+    }
+  }
+
+  private static void positive(String key, double value) {
+    if (!(value > 0)) {
+      throw new ConfigError(key, "must be greater than 0, got " + value);
+    }
+  }
+}
