@@ -9,6 +9,8 @@ import java.time.Duration;
  * and trailing baseline both rules share, the two rules' thresholds, and where fired alerts go.
  * Checked once here so a bad threshold fails before Spark starts.
  *
+ * @param recomputeDays `pipeline run` recomputes the days up to the run date this far back, so late
+ *     documents reach their own day's alerts
  * @param modelVersion scores of this model version only; 0 = the domain's champion in {@code ml.models}
  * @param minDocuments volume floor: an entity-day with fewer documents never fires
  * @param baselineDays trailing calendar days (the day itself excluded) that form the baseline
@@ -18,6 +20,7 @@ import java.time.Duration;
  */
 public record AlertsConfig(
     Domain domain,
+    int recomputeDays,
     int modelVersion,
     int minDocuments,
     int baselineDays,
@@ -70,6 +73,7 @@ public record AlertsConfig(
   }
 
   public AlertsConfig {
+    atLeast("alerts.recompute-days", recomputeDays, 1);
     atLeast("alerts.model-version", modelVersion, 0);
     atLeast("alerts.min-documents", minDocuments, 1);
     atLeast("alerts.baseline-days", baselineDays, 2);

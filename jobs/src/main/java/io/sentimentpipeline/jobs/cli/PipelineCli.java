@@ -32,6 +32,7 @@ import picocli.CommandLine.HelpCommand;
       CleanCommand.class,
       TokenizeCommand.class,
       TrainCommand.class,
+      ScoreCommand.class,
       AlertsCommand.class,
       RunCommand.class,
       SqlCommand.class,

@@ -10,11 +10,13 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.jobs.score.ScoreConfig;
 import io.sentimentpipeline.jobs.train.BaselineConfig;
 import io.sentimentpipeline.jobs.train.GpuExecutorConfig;
 import io.sentimentpipeline.jobs.train.SplitConfig;
 import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.udfs.model.Pooling;
+import io.sentimentpipeline.udfs.score.ChunkAggregation;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.text.CompanyNames;
@@ -95,6 +97,7 @@ public final class ConfigLoader {
           entities(c.getConfig("entities")),
           tokenize(c),
           train(c),
+          score(c.getConfig("score")),
           alerts(c.getConfig("alerts")));
     } catch (ConfigException | IllegalArgumentException e) {
       throw new ConfigError("Invalid configuration: " + e.getMessage(), e);
@@ -228,9 +231,32 @@ public final class ConfigLoader {
         t.getString("checkpoint-dir"));
   }
 
+  private static ScoreConfig score(Config s) {
+    List<Domain> domains = new ArrayList<>();
+    for (String domain : s.getStringList("domains")) {
+      domains.add(Domain.parse(domain, "score.domains"));
+    }
+    ChunkAggregation aggregation;
+    try {
+      aggregation = ChunkAggregation.parse(s.getString("chunk-aggregation"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("score.chunk-aggregation", e.getMessage());
+    }
+    return new ScoreConfig(
+        domains,
+        s.getInt("batch-size"),
+        s.getInt("documents-per-call"),
+        s.getInt("max-document-tokens"),
+        s.getInt("chunk-overlap"),
+        aggregation,
+        s.getDouble("neutral-band"),
+        s.getBoolean("backfill"));
+  }
+
   private static AlertsConfig alerts(Config a) {
     return new AlertsConfig(
         Domain.parse(a.getString("domain"), "alerts.domain"),
+        a.getInt("recompute-days"),
         a.getInt("model-version"),
         a.getInt("min-documents"),
         a.getInt("baseline-days"),

@@ -2,6 +2,7 @@ package io.sentimentpipeline.jobs.config;
 
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.jobs.score.ScoreConfig;
 import io.sentimentpipeline.jobs.train.TrainConfig;
 import java.util.List;
 
@@ -18,6 +19,7 @@ public record PipelineConfig(
     EntityConfig entities,
     TokenizeConfig tokenize,
     TrainConfig train,
+    ScoreConfig score,
     AlertsConfig alerts) {
 
   public PipelineConfig {

@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.apache.spark.sql.Dataset;
@@ -121,6 +122,22 @@ public final class ModelRegistry {
     }
     Row row = models().where(col("model_name").equalTo(modelName)).agg(max("version")).first();
     return row.isNullAt(0) ? 1 : row.getInt(0) + 1;
+  }
+
+  /** What scoring needs to know of a domain's champion. */
+  public record Champion(String modelName, int version, String bundlePath, String bundleChecksum, String tokenizerId) {}
+
+  /** The domain's champion, if it has one. */
+  public Optional<Champion> champion(String domain) {
+    if (!warehouse.exists(spark, MODELS)) {
+      return Optional.empty();
+    }
+    return models()
+        .where(col("domain").equalTo(domain).and(col("status").equalTo(CHAMPION)))
+        .select("model_name", "version", "bundle_path", "bundle_checksum", "tokenizer_id")
+        .collectAsList().stream()
+        .findFirst()
+        .map(r -> new Champion(r.getString(0), r.getInt(1), r.getString(2), r.getString(3), r.getString(4)));
   }
 
   /** The domain's champion (version and validation macro-F1), if any. */

@@ -12,6 +12,7 @@ import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.model.SafetensorsWriter;
+import io.sentimentpipeline.udfs.score.ScoringModel;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 import io.sentimentpipeline.udfs.train.TrainingExample;
 import java.io.ByteArrayOutputStream;
@@ -277,7 +278,8 @@ public final class TrainJob {
       try (InputStream tokenizer = config.tokenize().tokenizer().open()) {
         files.put("tokenizer.json", tokenizer.readAllBytes());
       }
-      files.put("labels.json", json.writeValueAsBytes(labels));
+      files.put(ScoringModel.LABELS, json.writeValueAsBytes(labels));
+      files.put(ScoringModel.CALIBRATION, json.writeValueAsBytes(Map.of("temperature", chief.temperature())));
       files.put("training-config.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(params));
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("validation", summary(chief.history().best().validation()));

@@ -2,12 +2,14 @@ package io.sentimentpipeline.jobs.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.sentimentpipeline.jobs.TaskDevice;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.model.BertEncoder;
 import io.sentimentpipeline.udfs.model.EncoderImporter;
 import io.sentimentpipeline.udfs.model.FloatTensor;
 import io.sentimentpipeline.udfs.model.SafetensorsWriter;
 import io.sentimentpipeline.udfs.model.SentimentClassifier;
+import io.sentimentpipeline.udfs.score.TemperatureScaling;
 import io.sentimentpipeline.udfs.train.SentimentTrainer;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 import io.sentimentpipeline.udfs.train.TrainingExample;
@@ -43,7 +45,13 @@ final class TrainTask
 
   /** What a task sends back to the driver. Weights and test metrics come from task 0 only. */
   record Outcome(
-      int partition, String device, TrainingHistory history, ClassificationMetrics test, Map<String, FloatTensor> weights, String encoderConfigJson)
+      int partition,
+      String device,
+      TrainingHistory history,
+      ClassificationMetrics test,
+      double temperature,
+      Map<String, FloatTensor> weights,
+      String encoderConfigJson)
       implements Serializable {}
 
   private final TrainerConfig config;
@@ -88,8 +96,9 @@ final class TrainTask
                   line -> LOG.info("[task {}] {}", partition, line));
       Outcome outcome =
           partition == 0
-              ? new Outcome(partition, device.toString(), history, testMetrics(model), SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), configJson(encoder))
-              : new Outcome(partition, device.toString(), history, null, null, null);
+              ? new Outcome(partition, device.toString(), history, testMetrics(model), temperature(model),
+                  SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), configJson(encoder))
+              : new Outcome(partition, device.toString(), history, null, 1.0, null, null);
       context.barrier();
       deleteCheckpoints(partition);
       return JavaConverters.asScalaIterator(List.of(outcome).iterator());
@@ -125,6 +134,19 @@ final class TrainTask
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /**
+   * The softmax temperature that makes the best epoch's validation probabilities honest (fitted by
+   * likelihood on the validation split; 1 when there is none). Scoring divides logits by it.
+   */
+  private double temperature(SentimentClassifier model) {
+    List<TrainingExample> examples = validation.value();
+    if (examples.isEmpty()) {
+      return 1.0;
+    }
+    int[] actual = examples.stream().mapToInt(TrainingExample::label).toArray();
+    return TemperatureScaling.fit(SentimentTrainer.predictLogits(model, examples, config.batchSize()), actual);
   }
 
   private ClassificationMetrics testMetrics(SentimentClassifier model) {

@@ -100,7 +100,7 @@ class TrainJobTest extends SparkTestBase {
     assertThat(oneTaskMacroF1).as("cue words are learnable").isGreaterThan(0.8);
     assertThat(result.version()).isEqualTo(1);
     assertThat(ModelBundle.readVerified(result.bundle(), spark.sparkContext().hadoopConfiguration()))
-        .containsKeys("model.safetensors", "config.json", "tokenizer.json", "labels.json", "training-config.json", "metrics.json", "report.html");
+        .containsKeys("model.safetensors", "config.json", "tokenizer.json", "labels.json", "calibration.json", "training-config.json", "metrics.json", "report.html");
     Row model = spark.sql("select status, val_macro_f1, baseline_val_macro_f1, decision, labels from ml.models").first();
     assertThat(model.getString(0)).isIn(ModelRegistry.CHAMPION, ModelRegistry.CHALLENGER);
     assertThat(model.getString(3)).contains("baseline");

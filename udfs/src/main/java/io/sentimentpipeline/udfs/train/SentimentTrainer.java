@@ -266,7 +266,7 @@ public final class SentimentTrainer {
   }
 
   /** Logits for each example, in input order, with dropout off. */
-  static float[][] predictLogits(SentimentClassifier model, List<TrainingExample> examples, int batchSize) {
+  public static float[][] predictLogits(SentimentClassifier model, List<TrainingExample> examples, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }

@@ -1,18 +1,18 @@
-package io.sentimentpipeline.jobs.train;
+package io.sentimentpipeline.jobs;
 
 import ai.djl.Device;
 import org.apache.spark.resource.ResourceInformation;
 
 /**
- * Where a training task computes: the first GPU Spark assigned to the task when CUDA can use it,
+ * Where a training or scoring task computes: the first GPU Spark assigned to the task when CUDA can use it,
  * else the CPU. Spark's address is the CUDA ordinal on the executor, so two tasks sharing an
  * executor with two GPUs train on different cards.
  *
  * @param assigned the GPU address Spark gave the task, or null when it gave none
  */
-record TaskDevice(Device device, String assigned) {
+public record TaskDevice(Device device, String assigned) {
 
-  static TaskDevice of(ResourceInformation gpus, int cudaDevices) {
+  public static TaskDevice of(ResourceInformation gpus, int cudaDevices) {
     String assigned = gpus != null && gpus.addresses().length > 0 ? gpus.addresses()[0] : null;
     if (assigned != null && cudaDevices > 0) {
       return new TaskDevice(Device.gpu(Integer.parseInt(assigned)), assigned);

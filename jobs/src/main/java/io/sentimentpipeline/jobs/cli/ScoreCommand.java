@@ -1,0 +1,37 @@
+package io.sentimentpipeline.jobs.cli;
+
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.score.ScoreJob;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "score",
+    description = {
+      "Score documents with each domain's champion model into gold.sentiment_scores.",
+      "Only documents without a score from the champion's version are scored (a MERGE on doc_id and",
+      "model_version), so reruns change nothing and a new champion backfills while older versions'",
+      "scores stay queryable (score.backfill=false: only documents of --run-date).",
+      "Long documents are scored in overlapping chunks (score.chunk-*). Fails with exit 65 when a",
+      "domain in score.domains has no champion: train one first with `pipeline train --domain D`."
+    })
+final class ScoreCommand extends SparkCommand {
+
+  @Option(names = "--domain", description = "review or news (default: every domain in score.domains).")
+  String domain;
+
+  @Override
+  PipelineConfig config() {
+    if (domain != null) {
+      common.overrides.add("score.domains=[" + domain + "]");
+    }
+    return super.config();
+  }
+
+  @Override
+  void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    out().println("score " + ScoreJob.run(spark, config, runDate));
+  }
+}

@@ -1,0 +1,48 @@
+package io.sentimentpipeline.jobs.score;
+
+import io.sentimentpipeline.jobs.config.ConfigError;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.udfs.score.ChunkAggregation;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Batch scoring ({@code score.*}): which domains, how documents are batched and split into chunks,
+ * the neutral band of binary models, and whether a new champion rescores the past.
+ *
+ * @param backfill true: every document without a score from the champion gets one (a new champion
+ *     rescores the whole corpus); false: only documents of the run date
+ */
+public record ScoreConfig(
+    List<Domain> domains,
+    int batchSize,
+    int documentsPerCall,
+    int maxDocumentTokens,
+    int chunkOverlap,
+    ChunkAggregation chunkAggregation,
+    double neutralBand,
+    boolean backfill)
+    implements Serializable {
+
+  public ScoreConfig {
+    domains = List.copyOf(domains);
+    if (domains.isEmpty()) {
+      throw new ConfigError("score.domains", "must name at least one of review, news");
+    }
+    if (batchSize < 1) {
+      throw new ConfigError("score.batch-size", "must be at least 1, got " + batchSize);
+    }
+    if (documentsPerCall < batchSize) {
+      throw new ConfigError("score.documents-per-call", "must be at least score.batch-size (" + batchSize + "), got " + documentsPerCall);
+    }
+    if (maxDocumentTokens < 16 || maxDocumentTokens > 8192) {
+      throw new ConfigError("score.max-document-tokens", "must be between 16 and 8192, got " + maxDocumentTokens);
+    }
+    if (chunkOverlap < 0) {
+      throw new ConfigError("score.chunk-overlap", "must not be negative, got " + chunkOverlap);
+    }
+    if (neutralBand < 0 || neutralBand >= 1) {
+      throw new ConfigError("score.neutral-band", "must be in [0, 1), got " + neutralBand);
+    }
+  }
+}

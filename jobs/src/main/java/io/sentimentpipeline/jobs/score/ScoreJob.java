@@ -1,0 +1,188 @@
+package io.sentimentpipeline.jobs.score;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.PipelineException;
+import io.sentimentpipeline.jobs.catalog.TableName;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Score: every document of a domain that has no score from the domain's champion yet gets one, in
+ * {@code gold.sentiment_scores} (a MERGE keyed by doc_id and model_version, so reruns change
+ * nothing and earlier versions' scores stay queryable). Inference runs in {@code mapPartitions}
+ * with one model per executor JVM ({@link ScorePartition}).
+ */
+public final class ScoreJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+
+  /** Column comments of gold.sentiment_scores, for BI tools. */
+  private static final Map<String, String> COMMENTS =
+      Map.ofEntries(
+          Map.entry("doc_id", "SHA-256 of domain and cleaned text; joins silver.documents"),
+          Map.entry("domain", "review or news"),
+          Map.entry("source", "configured source the document came from"),
+          Map.entry("event_date", "UTC day of the document (partition column)"),
+          Map.entry("entities", "tickers the document mentions (news); empty for reviews"),
+          Map.entry("label", "negative, neutral or positive (binary models: neutral inside score.neutral-band)"),
+          Map.entry("p_negative", "calibrated probability of negative"),
+          Map.entry("p_neutral", "calibrated probability of neutral; null for binary models"),
+          Map.entry("p_positive", "calibrated probability of positive"),
+          Map.entry("score", "p_positive - p_negative, in [-1, 1]"),
+          Map.entry("confidence", "probability of the most likely class"),
+          Map.entry("model_name", "model in ml.models"),
+          Map.entry("model_version", "version in ml.models; with doc_id the key of this table"),
+          Map.entry("scored_at", "when the scoring run started"));
+
+  private ScoreJob() {}
+
+  /** What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to the JVM's model loads. */
+  public record DomainResult(String domain, String model, int version, long scored, Map<String, Long> modelLoadsPerJvm) {
+    @Override
+    public String toString() {
+      return String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
+    }
+  }
+
+  /** One entry per configured domain. */
+  public record Result(List<DomainResult> domains) {
+    public long scored() {
+      return domains.stream().mapToLong(DomainResult::scored).sum();
+    }
+
+    @Override
+    public String toString() {
+      return domains.isEmpty() ? "nothing to score" : String.join("; ", domains.stream().map(DomainResult::toString).toList());
+    }
+  }
+
+  public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    for (TableName table : List.of(TableName.DOCUMENTS, TableName.TOKENS)) {
+      if (!warehouse.exists(spark, table)) {
+        throw new PipelineException(ErrorCategory.BAD_INPUT, table + " does not exist in " + warehouse.root() + ": run `./pipeline run` first.");
+      }
+    }
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    List<DomainResult> results = new ArrayList<>();
+    for (Domain domain : config.score().domains()) {
+      ModelRegistry.Champion champion =
+          registry.champion(domain.key()).orElseThrow(() -> new PipelineException(
+              ErrorCategory.BAD_INPUT,
+              "No " + domain.key() + " champion in " + ModelRegistry.MODELS + " to score with: train one with `./pipeline train --domain "
+                  + domain.key() + "` (or drop " + domain.key() + " from score.domains)."));
+      results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate));
+    }
+    Result result = new Result(results);
+    LOG.info("Score: {}", result);
+    return result;
+  }
+
+  private static DomainResult scoreDomain(
+      SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate runDate) {
+    spark.sparkContext().setJobDescription("score " + domain.key() + " with " + champion.modelName() + " v" + champion.version());
+    ScoreConfig score = config.score();
+    Dataset<Row> pending = pending(spark, warehouse, domain, champion, score.backfill() ? null : runDate);
+    pending = pending.repartition(Math.max(2 * spark.sparkContext().defaultParallelism(), 1));
+    TokenizerSpec tokenizer = config.tokenize().tokenizer();
+    CollectionAccumulator<String> loads = spark.sparkContext().collectionAccumulator("model loads per JVM");
+    ScorePartition scorer =
+        new ScorePartition(
+            champion.modelName(), champion.version(), champion.bundlePath(), champion.bundleChecksum(),
+            new TokenizerSpec(tokenizer.encoder(), tokenizer.location(), score.maxDocumentTokens()), score,
+            Timestamp.from(Instant.now()), loads);
+    Dataset<Row> scored = pending.mapPartitions(scorer, Encoders.row(ScorePartition.OUTPUT)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long count = scored.count();
+      if (count > 0) {
+        merge(spark, warehouse, scored);
+      }
+      return new DomainResult(domain.key(), champion.modelName(), champion.version(), count, loadsPerJvm(loads.value()));
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  /** Documents of the domain with this model's tokens and no score from this model version yet. */
+  private static Dataset<Row> pending(
+      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    Dataset<Row> documents =
+        spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
+            .where(col("domain").equalTo(domain.key()))
+            .select("doc_id", "domain", "source", "event_date", "entities", "text");
+    if (onlyDate != null) {
+      documents = documents.where(col("event_date").equalTo(lit(java.sql.Date.valueOf(onlyDate))));
+    }
+    Dataset<Row> tokens =
+        spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+            .where(col("tokenizer_id").equalTo(champion.tokenizerId()))
+            .select("doc_id", "input_ids", "truncated");
+    Dataset<Row> pending = documents.join(tokens, "doc_id");
+    if (warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
+      Dataset<Row> done =
+          spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
+              .where(col("model_name").equalTo(champion.modelName()).and(col("model_version").equalTo(champion.version())))
+              .select("doc_id");
+      pending = pending.join(done, pending.col("doc_id").equalTo(done.col("doc_id")), "left_anti");
+    }
+    return pending.select("doc_id", "domain", "source", "event_date", "entities", "input_ids", "truncated", "text");
+  }
+
+  private static void merge(SparkSession spark, Warehouse warehouse, Dataset<Row> scored) {
+    String location = warehouse.location(TableName.SENTIMENT_SCORES);
+    if (!warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
+      StructType commented = new StructType();
+      for (StructField field : ScorePartition.OUTPUT.fields()) {
+        commented = commented.add(field.name(), field.dataType(), field.nullable(), COMMENTS.get(field.name()));
+      }
+      DeltaTable.createIfNotExists(spark)
+          .location(location)
+          .addColumns(commented)
+          .partitionedBy("event_date")
+          .comment("Sentiment of every document per model version")
+          .property("delta.dataSkippingStatsColumns", "doc_id,domain,source,label,score,confidence,model_name,model_version")
+          .execute();
+    }
+    DeltaTable.forPath(spark, location)
+        .as("t")
+        .merge(scored.as("s"), "t.doc_id = s.doc_id AND t.model_version = s.model_version AND t.event_date <=> s.event_date")
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+    warehouse.register(spark, TableName.SENTIMENT_SCORES);
+  }
+
+  /** The highest load count each executor JVM reported. */
+  static Map<String, Long> loadsPerJvm(List<String> reports) {
+    Map<String, Long> loads = new TreeMap<>();
+    for (String report : reports) {
+      int eq = report.lastIndexOf('=');
+      loads.merge(report.substring(0, eq), Long.parseLong(report.substring(eq + 1)), Math::max);
+    }
+    return loads;
+  }
+}
