@@ -36,7 +36,8 @@ import picocli.CommandLine.HelpCommand;
       AlertsCommand.class,
       RunCommand.class,
       SqlCommand.class,
-      TablesCommand.class
+      TablesCommand.class,
+      BenchmarkCommand.class
     })
 public final class PipelineCli {
 

@@ -1,0 +1,100 @@
+package io.sentimentpipeline.jobs.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.sentimentpipeline.udfs.model.BertEncoder;
+import io.sentimentpipeline.udfs.model.EncoderImporter;
+import io.sentimentpipeline.udfs.model.Pooling;
+import io.sentimentpipeline.udfs.model.SentimentClassifier;
+import io.sentimentpipeline.udfs.train.ParameterSync;
+import io.sentimentpipeline.udfs.train.SentimentTrainer;
+import io.sentimentpipeline.udfs.train.TrainerConfig;
+import io.sentimentpipeline.udfs.train.TrainingExample;
+import io.sentimentpipeline.udfs.train.TrainingHistory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Speed of the model code itself on fixed-shape inputs (random token ids, {@code batch} x {@code
+ * seq}), measured the way {@code shared/peers/bert_peer.py --mode infer|train} measures plain
+ * PyTorch: timed windows after a warm-up, the median window reported. Inference is the forward pass
+ * with the head and softmax; training is AdamW steps with dropout on. No Spark.
+ */
+public final class ModelBenchmark {
+
+  /** What to time. */
+  public enum Mode { INFER, TRAIN }
+
+  /** The result: one line shaped like the peer's, e.g. {@code pipeline-infer model=... docs_per_s=...}. */
+  public record Result(Mode mode, String encoder, int batch, int seq, int threads, double perSecond, double[] windows) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT, "pipeline-%s model=%s batch=%d seq=%d threads=%d %s=%.2f windows=%s engine=djl-pytorch",
+          mode.name().toLowerCase(Locale.ROOT), encoder, batch, seq, threads,
+          mode == Mode.INFER ? "docs_per_s" : "samples_per_s", perSecond,
+          Arrays.toString(Arrays.stream(windows).map(w -> Math.round(w * 100) / 100.0).toArray()).replace(" ", ""));
+    }
+  }
+
+  private ModelBenchmark() {}
+
+  public static Result run(Mode mode, String encoderName, int batch, int seq, int threads, double seconds, int windows)
+      throws IOException {
+    List<TrainingExample> examples = randomExamples(batch * 4, seq, 30522);
+    double[] rates = new double[windows];
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      SentimentTrainer.seedEngine(0);
+      BertEncoder encoder = EncoderImporter.load(encoderName, manager);
+      SentimentClassifier model = new SentimentClassifier(encoder, Pooling.CLS, 2, 0.1f);
+      model.initializeParameters(manager);
+      double window = seconds / windows;
+      measure(mode, model, examples, batch, Math.max(1.0, window / 2)); // warm-up
+      for (int w = 0; w < windows; w++) {
+        rates[w] = measure(mode, model, examples, batch, window);
+      }
+    }
+    double[] sorted = rates.clone();
+    Arrays.sort(sorted);
+    return new Result(mode, encoderName, batch, seq, threads, sorted[windows / 2], rates);
+  }
+
+  /** Sequences or samples per second over at least {@code seconds}. */
+  private static double measure(Mode mode, SentimentClassifier model, List<TrainingExample> examples, int batch, double seconds) {
+    long start = System.nanoTime();
+    long done = 0;
+    while ((System.nanoTime() - start) / 1e9 < seconds) {
+      if (mode == Mode.INFER) {
+        SentimentTrainer.predictLogits(model, examples.subList(0, batch), batch);
+        done += batch;
+      } else {
+        int steps = 2;
+        TrainerConfig config =
+            new TrainerConfig(1, batch, 1, 2e-5f, 0.01f, 0f, 0f, false, 1, 0, steps, Pooling.CLS, 0.1f, 1);
+        TrainingHistory history =
+            new SentimentTrainer(config, List.of("negative", "positive"))
+                .fit(model, examples.subList(0, batch * steps), List.of(), ParameterSync.none(), null, line -> {});
+        done += history.steps() * batch;
+      }
+    }
+    return done / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static List<TrainingExample> randomExamples(int count, int seq, int vocabulary) {
+    Random random = new Random(0);
+    List<TrainingExample> examples = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long[] ids = new long[seq];
+      ids[0] = 101;
+      for (int t = 1; t < seq - 1; t++) {
+        ids[t] = 1000 + random.nextInt(vocabulary - 1000);
+      }
+      ids[seq - 1] = 102;
+      examples.add(new TrainingExample("b" + i, ids, random.nextInt(2)));
+    }
+    return examples;
+  }
+}

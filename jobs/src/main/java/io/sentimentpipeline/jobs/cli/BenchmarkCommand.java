@@ -1,0 +1,100 @@
+package io.sentimentpipeline.jobs.cli;
+
+import io.sentimentpipeline.jobs.bench.ModelBenchmark;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "benchmark",
+    description = {
+      "Time the model code on fixed-shape random inputs (no Spark) and, with --peer, run",
+      "shared/peers/bert_peer.py with the same mode, model, batch, sequence length and threads right",
+      "after, in the same command, and print both lines and their ratio.",
+      "Example: pipeline benchmark --mode infer --batch 32 --seq 128 --threads 2 --peer ../shared/peers/bert_peer.py"
+    })
+final class BenchmarkCommand implements Callable<Integer> {
+
+  private static final Pattern RATE = Pattern.compile("(?:docs|samples)_per_s=([0-9.]+)");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--mode", required = true, description = "infer or train.")
+  ModelBenchmark.Mode mode;
+
+  @Option(names = "--encoder", defaultValue = "all-minilm-l6-v2", description = "Bundled encoder name (default: ${DEFAULT-VALUE}).")
+  String encoder;
+
+  @Option(names = "--batch", defaultValue = "32", description = "Sequences per batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--seq", defaultValue = "128", description = "Sequence length (default: ${DEFAULT-VALUE}).")
+  int seq;
+
+  @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads, both sides (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--seconds", defaultValue = "20", description = "Timed seconds (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--windows", defaultValue = "5", description = "Timed windows; the median is reported (default: ${DEFAULT-VALUE}).")
+  int windows;
+
+  @Option(names = "--peer", description = "Path of bert_peer.py to run after ours (with /usr/bin/python3).")
+  Path peer;
+
+  @Override
+  public Integer call() throws Exception {
+    // Must be set before the PyTorch engine loads in this JVM.
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    ModelBenchmark.Result ours = ModelBenchmark.run(mode, encoder, batch, seq, threads, seconds, windows);
+    var out = spec.commandLine().getOut();
+    out.println(ours);
+    if (peer != null) {
+      if (!Files.isRegularFile(peer)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--peer " + peer + " is not a file");
+      }
+      String peerLine = runPeer();
+      out.println(peerLine);
+      Matcher rate = RATE.matcher(peerLine);
+      if (rate.find()) {
+        out.printf(Locale.ROOT, "ratio pipeline/peer=%.2f%n", ours.perSecond() / Double.parseDouble(rate.group(1)));
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private String runPeer() throws Exception {
+    String model = encoder.startsWith("bge") ? "bge" : "minilm";
+    List<String> command =
+        List.of("/usr/bin/python3", peer.toString(), "--mode", mode.name().toLowerCase(Locale.ROOT), "--model", model,
+            "--batch", Integer.toString(batch), "--seq", Integer.toString(seq), "--threads", Integer.toString(threads),
+            "--seconds", Double.toString(seconds), "--windows", Integer.toString(windows));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String result = "peer printed no result line";
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        if (line.startsWith("peer-")) {
+          result = line;
+        }
+      }
+    }
+    int exit = process.waitFor();
+    return exit == 0 ? result : "peer failed with exit " + exit + ": " + result;
+  }
+}
