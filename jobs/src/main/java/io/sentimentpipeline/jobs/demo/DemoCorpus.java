@@ -181,8 +181,15 @@ public final class DemoCorpus {
   /** Of ten non-neutral documents, how many turn from the other side's opinion to their own. */
   private static final int TURN_IN_TEN = 4;
 
-  private static final List<String> TURN_CONNECTORS =
-      List.of("But in the end,", "However, after a while,", "That said, overall,", "Still, on balance,", "Then again, in the end,");
+  /**
+   * How a turn frames its two opinions. The word before each opinion ("this:") and after it
+   * ("That") are the same for both, so no word pair next to an opinion tells which came first.
+   */
+  private static final List<List<String>> TURN_FRAMES =
+      List.of(
+          List.of("At first I would have said this:", "Now I would say this:"),
+          List.of("Early on the verdict was this:", "In the end the verdict is this:"),
+          List.of("The first impression was this:", "The lasting impression is this:"));
 
   /** Star rating, then a body with markup and entities that cleaning must strip. */
   private static final List<String> REVIEW_HTML =
@@ -835,13 +842,15 @@ public final class DemoCorpus {
       Source source = pick(random, SOURCES);
       return draw(
           () -> {
-            Story story = pick(random, stories(tone));
+            // A turn reports a neutral story and carries its tone in the turn of opinion after it.
+            boolean turn = tone != Tone.NEUTRAL && random.nextInt(10) < TURN_IN_TEN;
+            Story story = pick(random, stories(turn ? Tone.NEUTRAL : tone));
             Map<String, String> values = storyValues(day);
             values.put(
                 "co", mention == Mention.TICKER ? tag(company) : pick(random, company.names()));
             String headline = fill(story.headline(), values, random);
             values.put("co", bodyName(company, mention));
-            String body = companyBody(company, fill(story.lead(), values, random), tone);
+            String body = companyBody(company, fill(story.lead(), values, random), tone, turn);
             return new Article(day, time(day, source), source.name(), headline, body, label(tone));
           },
           article -> bodies.add(article.body()));
@@ -966,13 +975,13 @@ public final class DemoCorpus {
     }
 
     /**
-     * The lead, one to three follow-ups of the same tone (or, now and then, a turn from the
-     * opposite tone to this one), sometimes a second company.
+     * The lead, then one to three follow-ups of the same tone or a turn from the opposite tone to
+     * this one, sometimes a second company.
      */
-    private String companyBody(Company company, String lead, Tone tone) {
+    private String companyBody(Company company, String lead, Tone tone, boolean turn) {
       List<String> sentences = new ArrayList<>();
       sentences.add(lead);
-      if (tone != Tone.NEUTRAL && random.nextInt(10) < TURN_IN_TEN) {
+      if (turn) {
         Tone opposite = tone == Tone.POSITIVE ? Tone.NEGATIVE : Tone.POSITIVE;
         sentences.add(turn(followUpPool(opposite), followUpPool(tone), Map.of(), random));
       } else {
@@ -1053,17 +1062,17 @@ public final class DemoCorpus {
   // ---- Shared helpers ----
 
   /**
-   * One sentence of the other side, then a turn to one sentence of this side ("... But it ...").
-   * Both sides' words are present in equal measure, so only the order tells the label: a bag of
-   * words cannot separate these documents, a sentence encoder can learn to.
+   * An earlier opinion of the other side, then the current one of this side, in the same frame
+   * words: both sides' words are present in equal measure and no word pair gives the order away,
+   * so a bag of 1-2-grams cannot label these documents; a sentence encoder can learn to.
    */
   private static String turn(List<String> otherSide, List<String> thisSide, Map<String, String> fixed, Random random) {
-    String first = fill(pick(random, otherSide), fixed, random);
-    String second = fill(pick(random, thisSide), fixed, random);
-    String connector = pick(random, TURN_CONNECTORS);
-    boolean keepCapital = second.startsWith("I ") || second.startsWith("I'");
-    return first + " " + connector + " " + (keepCapital ? second : Character.toLowerCase(second.charAt(0)) + second.substring(1));
+    List<String> frame = pick(random, TURN_FRAMES);
+    String before = fill(pick(random, otherSide), fixed, random);
+    String now = fill(pick(random, thisSide), fixed, random);
+    return frame.get(0) + " " + before + " That was then. " + frame.get(1) + " " + now + " That is now.";
   }
+
 
   /**
    * Places bad rows among the clean ones at seeded positions ("slots": before clean row {@code

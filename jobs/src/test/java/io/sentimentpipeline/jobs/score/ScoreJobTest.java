@@ -5,24 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import io.sentimentpipeline.jobs.train.TrainJob;
-import io.sentimentpipeline.udfs.model.BertConfig;
-import io.sentimentpipeline.udfs.model.BertEncoder;
-import io.sentimentpipeline.udfs.model.SafetensorsWriter;
 import io.sentimentpipeline.jobs.train.ModelBundle;
 import io.sentimentpipeline.udfs.score.ExecutorModelCache;
 import io.sentimentpipeline.udfs.score.ScoringModel;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -87,15 +81,7 @@ class ScoreJobTest extends SparkTestBase {
     TokenizeJob.Result tokens = TokenizeJob.run(spark, scoreConfig());
     assertThat(tokens.truncated()).as("long documents are truncated by the tokenizer").isEqualTo(DOCS / 10);
 
-    Path checkpoint = Files.createDirectories(workDir.resolve("tiny-bert"));
-    BertConfig tiny = new BertConfig(30522, 32, 2, 4, 64, 512, 2);
-    tiny.writeHuggingFaceJson(checkpoint.resolve("config.json"));
-    try (NDManager manager = NDManager.newBaseManager("PyTorch");
-        OutputStream out = Files.newOutputStream(checkpoint.resolve("model.safetensors"))) {
-      BertEncoder encoder = new BertEncoder(tiny);
-      encoder.initializeParameters(manager);
-      SafetensorsWriter.write(SafetensorsWriter.snapshot(encoder.parametersByHuggingFaceName()), "", out);
-    }
+    TinyEncoder.checkpoint(workDir);
   }
 
   private static PipelineConfig scoreConfig(String... more) {

@@ -2,20 +2,14 @@ package io.sentimentpipeline.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
 import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
-import io.sentimentpipeline.udfs.model.BertConfig;
-import io.sentimentpipeline.udfs.model.BertEncoder;
-import io.sentimentpipeline.udfs.model.SafetensorsWriter;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -67,15 +61,7 @@ class TrainJobTest extends SparkTestBase {
         .save(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS));
     TokenizeJob.run(spark, config());
 
-    Path checkpoint = Files.createDirectories(workDir.resolve("tiny-bert"));
-    BertConfig tiny = new BertConfig(30522, 32, 2, 4, 64, 512, 2);
-    tiny.writeHuggingFaceJson(checkpoint.resolve("config.json"));
-    try (NDManager manager = NDManager.newBaseManager("PyTorch");
-        OutputStream out = Files.newOutputStream(checkpoint.resolve("model.safetensors"))) {
-      BertEncoder encoder = new BertEncoder(tiny);
-      encoder.initializeParameters(manager);
-      SafetensorsWriter.write(SafetensorsWriter.snapshot(encoder.parametersByHuggingFaceName()), "", out);
-    }
+    TinyEncoder.checkpoint(workDir);
   }
 
   private static List<String> trainOverrides() {

@@ -24,8 +24,8 @@ public final class ScoreMapper {
   /**
    * @param labels the model's labels in output order: {@code negative, positive} or {@code
    *     negative, neutral, positive}, in any order
-   * @param neutralBand for binary models, |score| below which the label is "neutral" (0 = off); must
-   *     be 0 for three-class models, which have a neutral output of their own
+   * @param neutralBand for binary models, |score| below which the label is "neutral" (0 = off);
+   *     ignored by three-class models, which have a neutral output of their own
    */
   public ScoreMapper(List<String> labels, double neutralBand) {
     this.labels = List.copyOf(labels);
@@ -40,14 +40,10 @@ public final class ScoreMapper {
     if (!(neutralBand >= 0 && neutralBand < 1)) {
       throw new IllegalArgumentException("neutral band must be in [0, 1), got " + neutralBand);
     }
-    if (ternary && neutralBand > 0) {
-      throw new IllegalArgumentException(
-          "a neutral band applies to binary models only; this model has a neutral class " + labels);
-    }
     this.negative = labels.indexOf(NEGATIVE);
     this.neutral = labels.indexOf(NEUTRAL);
     this.positive = labels.indexOf(POSITIVE);
-    this.neutralBand = neutralBand;
+    this.neutralBand = ternary ? 0 : neutralBand;
   }
 
   /** The index of "negative" in the model's output, for {@link ChunkAggregation#combine}. */

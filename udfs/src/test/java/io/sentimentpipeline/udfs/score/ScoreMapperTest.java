@@ -54,12 +54,17 @@ class ScoreMapperTest {
   }
 
   @Test
+  void threeClassModelsIgnoreTheBand() {
+    assertThat(new ScoreMapper(TERNARY, 0.5).map(new float[] {0.3f, 0.2f, 0.5f}).label())
+        .as("score 0.2 is inside the band, but the model's own classes decide").isEqualTo("positive");
+  }
+
+  @Test
   void badLabelsAndBandsAreRejected() {
     assertThatThrownBy(() -> new ScoreMapper(List.of("bad", "good"), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected [negative, positive] or [negative, neutral, positive]");
     assertThatThrownBy(() -> new ScoreMapper(BINARY, 1.0)).hasMessageContaining("neutral band must be in [0, 1)");
-    assertThatThrownBy(() -> new ScoreMapper(TERNARY, 0.1)).hasMessageContaining("binary models only");
     assertThatThrownBy(() -> new ScoreMapper(BINARY, 0).map(new float[] {1f, 0f, 0f}))
         .hasMessageContaining("3 probabilities for 2 labels");
   }
