@@ -8,9 +8,11 @@ import io.sentimentpipeline.udfs.nlp.WordPieceEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,10 +55,17 @@ class StandaloneClusterTest extends SparkTestBase {
     cluster = StandaloneCluster.start(workDir.resolve("cluster"), List.of(jobs, udfs), 2, "4g");
   }
 
+  /** Stops the cluster and keeps the driver, daemon and executor logs in {@code target/cluster-test-logs}. */
   @AfterAll
-  static void stopCluster() {
+  static void stopCluster() throws IOException {
     if (cluster != null) {
       cluster.close();
+      Path kept = Files.createDirectories(Path.of("target", "cluster-test-logs"));
+      try (Stream<Path> logs = Files.walk(workDir)) {
+        for (Path log : logs.filter(p -> p.toString().endsWith(".log") || p.endsWith("stderr")).toList()) {
+          Files.copy(log, kept.resolve(workDir.relativize(log).toString().replace('/', '_')), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
     }
   }
 
@@ -117,9 +126,11 @@ class StandaloneClusterTest extends SparkTestBase {
     builder.environment().put("PIPELINE_JAR", appJar.toString());
     builder.environment().put("PIPELINE_LIBS", libs.toString());
     builder.environment().put("DJL_CACHE_DIR", System.getProperty("DJL_CACHE_DIR", workDir.resolve("djl").toString()));
+    long start = System.nanoTime();
     Process process = builder.start();
     try {
       boolean done = process.waitFor(8, TimeUnit.MINUTES);
+      System.out.printf("cluster test: %s submit of %s took %.0f s%n", label, pipelineCommand, (System.nanoTime() - start) / 1e9);
       String logs = String.join("\n", tail(Files.readAllLines(log))) + "\n" + cluster.executorLogTails();
       assertThat(done).as("%s did not finish in 8 min:%n%s", command, logs).isTrue();
       assertThat(process.exitValue()).as("%s:%n%s", pipelineCommand, logs).isZero();
