@@ -61,6 +61,11 @@ class StandaloneClusterTest extends SparkTestBase {
     if (cluster != null) {
       cluster.close();
       Path kept = Files.createDirectories(Path.of("target", "cluster-test-logs"));
+      try (Stream<Path> previous = Files.list(kept)) {
+        for (Path old : previous.toList()) {
+          Files.delete(old);
+        }
+      }
       try (Stream<Path> logs = Files.walk(workDir)) {
         for (Path log : logs.filter(p -> p.toString().endsWith(".log") || p.endsWith("stderr")).toList()) {
           Files.copy(log, kept.resolve(workDir.relativize(log).toString().replace('/', '_')), StandardCopyOption.REPLACE_EXISTING);
@@ -77,6 +82,11 @@ class StandaloneClusterTest extends SparkTestBase {
     }
 
     assertThat(cluster.executorDirs()).as("executor JVMs launched by the worker").hasSizeGreaterThanOrEqualTo(2);
+    try (Stream<Path> files = Files.walk(djlCache())) {
+      assertThat(files.map(Path::getFileName).map(Path::toString))
+          .as("executors (only they load the tokenizer) got DJL_CACHE_DIR from bin/submit's spark.executorEnv")
+          .contains("libtokenizers.so");
+    }
     new Warehouse(workDir.resolve("warehouse").toString()).registerAll(spark);
     long documents = count("select count(*) from silver.documents");
     assertThat(documents).isGreaterThan(300);
@@ -96,6 +106,11 @@ class StandaloneClusterTest extends SparkTestBase {
       submit(command, "second");
     }
     assertThat(spark.sql(COUNTS).first().toString()).isEqualTo(before);
+  }
+
+  /** A DJL cache of this test's own: only the executors write to it, so it shows they got the setting. */
+  private static Path djlCache() {
+    return workDir.resolve("djl-cache");
   }
 
   private static long count(String sql) {
@@ -125,7 +140,7 @@ class StandaloneClusterTest extends SparkTestBase {
     builder.environment().put("SPARK_SUBMIT", cluster.sparkSubmit().toString());
     builder.environment().put("PIPELINE_JAR", appJar.toString());
     builder.environment().put("PIPELINE_LIBS", libs.toString());
-    builder.environment().put("DJL_CACHE_DIR", System.getProperty("DJL_CACHE_DIR", workDir.resolve("djl").toString()));
+    builder.environment().put("DJL_CACHE_DIR", djlCache().toString());
     long start = System.nanoTime();
     Process process = builder.start();
     try {
