@@ -239,6 +239,28 @@ class AlertBacktestTest extends SparkTestBase {
         .contains("drop missed ticker=BBB date=2015-03-10 pct=-7.00 documents=6 caught_by=-");
   }
 
+  @Test
+  void theStocknetConfTagsTweetsWithThePriceFileTickers() {
+    Path conf = Path.of("../conf/benchmarks/stocknet.conf");
+    if (!Files.exists(conf)) {
+      conf = Path.of("conf/benchmarks/stocknet.conf"); // run from the repository root
+    }
+    PipelineConfig config = io.sentimentpipeline.jobs.config.ConfigLoader.load(conf, List.of());
+    io.sentimentpipeline.udfs.text.EntityExtractor extractor = config.entities().extractor();
+
+    assertThat(config.entities().companies()).as("the StockNet companies only, not the demo ones").hasSize(88)
+        .noneMatch(c -> c.ticker().equals("NVX"));
+    assertThat(extractor.extract("$BRK.B and Berkshire Hathaway")).as("class shares -> prices ticker").contains("BRK-A");
+    assertThat(extractor.extract("Shell $RDS.B slides")).contains("RDS-B");
+    assertThat(extractor.extract("$GOOGL up")).contains("GOOG");
+    assertThat(extractor.extract("AT&T and Verizon")).containsExactly("T", "VZ");
+    assertThat(extractor.extract("Warren Buffett, the Oracle of Omaha, likes apple pie")).isEmpty();
+    assertThat(config.sources()).extracting(s -> s.name()).containsExactly("phrasebank", "stocknet_tweets");
+    assertThat(config.alerts().minDocuments()).isEqualTo(5);
+    assertThat(config.alerts().baselineDays()).isEqualTo(30);
+    assertThat(config.tokenize().tokenizer().maxLength()).isEqualTo(64);
+  }
+
   private static Dataset<Row> readPrices() {
     return AlertBacktest.readCsv(spark, "--prices", prices.toString(), List.of("ticker", "date", "adj_close"))
         .select(col("ticker"), org.apache.spark.sql.functions.to_date(col("date")).as("date"),
