@@ -55,7 +55,7 @@ public final class AlertsTransforms {
   public static final String CRITICAL = "critical";
 
   /** 1.4826 * MAD estimates the standard deviation of normally distributed data. */
-  static final double MAD_TO_SIGMA = 1.4826;
+  public static final double MAD_TO_SIGMA = 1.4826;
 
   private AlertsTransforms() {}
 
@@ -278,7 +278,7 @@ public final class AlertsTransforms {
    * Median of a numeric array given as SQL (a column name or an expression); null when it is empty.
    * {@code get} is 0-based and null out of bounds.
    */
-  static Column median(String arraySql) {
+  public static Column median(String arraySql) {
     String sorted = "array_sort(" + arraySql + ")";
     String n = "size(" + arraySql + ")";
     return expr(

@@ -34,6 +34,7 @@ import picocli.CommandLine.HelpCommand;
       TrainCommand.class,
       ScoreCommand.class,
       AlertsCommand.class,
+      BacktestAlertsCommand.class,
       RunCommand.class,
       SqlCommand.class,
       TablesCommand.class,
