@@ -35,7 +35,8 @@ import picocli.CommandLine.HelpCommand;
       AlertsCommand.class,
       RunCommand.class,
       SqlCommand.class,
-      TablesCommand.class
+      TablesCommand.class,
+      ServeCommand.class
     })
 public final class PipelineCli {
 

@@ -2,6 +2,7 @@ package io.sentimentpipeline.jobs.config;
 
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.jobs.serve.ServeConfig;
 import io.sentimentpipeline.jobs.train.TrainConfig;
 import java.util.List;
 
@@ -18,7 +19,8 @@ public record PipelineConfig(
     EntityConfig entities,
     TokenizeConfig tokenize,
     TrainConfig train,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    ServeConfig serve) {
 
   public PipelineConfig {
     sources = List.copyOf(sources);
