@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class ServeJobTest extends SparkTestBase {
 
   private static final String[] DEMO = {
-    "demo.reviews=150", "demo.news-days=95", "demo.news-per-day=4", "demo.surge.articles=12",
+    "demo.reviews=150", "demo.news-days=60",
     "alerts.min-documents=3", "alerts.min-baseline-days=5"
   };
 
