@@ -101,8 +101,21 @@ class AirflowDagCommandsTest extends SparkTestBase {
     List<String> args = new ArrayList<>(List.of("-c", script));
     args.addAll(files);
     args.add(Python.REPO.resolve("airflow/tests/print_commands.py").toString());
+    args.add(Python.REPO.resolve("airflow/tests/check_dags.py").toString());
     Python.Result compiled = Python.run(args.toArray(String[]::new));
     assertThat(compiled.exitCode()).as(compiled.err()).isZero();
+  }
+
+  /**
+   * The DAG files against a stand-in for the Airflow API (Airflow is not installable here): their
+   * operators are the builder's tasks, in order and chained, with retries, backoff, a failure
+   * callback, one active run, no clock and no Variable read at parse time but the retrain schedule.
+   */
+  @Test
+  void theDagFilesWireTheBuildersTasksInOrder() throws Exception {
+    Python.Result checked = Python.run("airflow/tests/check_dags.py");
+    assertThat(checked.exitCode()).as(checked.err()).isZero();
+    assertThat(checked.out().trim()).isEqualTo("ok");
   }
 
   @Test
