@@ -116,6 +116,18 @@ class ServeJobTest extends SparkTestBase {
     InProcessCli.Outcome ldap = InProcessCli.run(spark, List.of("serve", "--set", "serve.host=0.0.0.0", "--set", "serve.auth=ldap"));
     assertThat(ldap.exitCode()).isEqualTo(64);
     assertThat(ldap.err()).contains("hive.server2.authentication.ldap.url");
+
+    // The README's LDAP example binds: auth on, the Hive settings passed through.
+    ServeConfig bound =
+        config("serve.host=0.0.0.0", "serve.auth=ldap",
+                "serve.hive-conf.\"hive.server2.authentication.ldap.url\"=ldaps://ldap.example.com")
+            .serve();
+    assertThat(bound.auth()).isEqualTo(ServeConfig.Auth.LDAP);
+    assertThat(bound.hiveConf()).containsEntry("hive.server2.authentication.ldap.url", "ldaps://ldap.example.com");
+    assertThat(ServeJob.withHive(config().spark(), bound, workDir).conf())
+        .containsEntry("spark.hadoop.hive.server2.authentication", "LDAP")
+        .containsEntry("spark.hadoop.hive.server2.authentication.ldap.url", "ldaps://ldap.example.com")
+        .containsEntry("spark.hadoop.hive.server2.thrift.bind.host", "0.0.0.0");
   }
 
   @Test
