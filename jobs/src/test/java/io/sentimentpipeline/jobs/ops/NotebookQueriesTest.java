@@ -133,6 +133,19 @@ class NotebookQueriesTest extends SparkTestBase {
     runsThroughPipelineSql("model.ipynb", 6);
   }
 
+  /** Every code cell is valid Python 3 (cell magics aside), checked with python3's own compiler. */
+  @Test
+  void everyCodeCellCompiles() throws Exception {
+    String script = "import json, sys\n"
+        + "for path in sys.argv[1:]:\n"
+        + "    for i, cell in enumerate(json.load(open(path, encoding='utf-8'))['cells']):\n"
+        + "        source = ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']\n"
+        + "        if cell['cell_type'] == 'code' and not source.startswith('%%'):\n"
+        + "            compile(source, '%s cell %d' % (path, i), 'exec')\n";
+    Python.Result compiled = Python.run("-c", script, "notebooks/analyst.ipynb", "notebooks/model.ipynb");
+    assertThat(compiled.exitCode()).as(compiled.err()).isZero();
+  }
+
   @Test
   void theExtractorTakesTripleQuotedSqlOnly() {
     Matcher call = SPARK_SQL.matcher("x = spark.sql(\"\"\"\nSELECT 1\n\"\"\").toPandas()\nspark.sql(f\"CREATE TABLE {t}\")");
