@@ -38,7 +38,8 @@ import picocli.CommandLine.HelpCommand;
       RunCommand.class,
       SqlCommand.class,
       TablesCommand.class,
-      BenchmarkCommand.class
+      BenchmarkCommand.class,
+      ServeCommand.class
     })
 public final class PipelineCli {
 

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValueType;
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.jobs.score.ScoreConfig;
+import io.sentimentpipeline.jobs.serve.ServeConfig;
 import io.sentimentpipeline.jobs.train.BaselineConfig;
 import io.sentimentpipeline.jobs.train.GpuExecutorConfig;
 import io.sentimentpipeline.jobs.train.SplitConfig;
@@ -98,7 +99,8 @@ public final class ConfigLoader {
           tokenize(c),
           train(c),
           score(c.getConfig("score")),
-          alerts(c.getConfig("alerts")));
+          alerts(c.getConfig("alerts")),
+          serve(c.getConfig("serve")));
     } catch (ConfigException | IllegalArgumentException e) {
       throw new ConfigError("Invalid configuration: " + e.getMessage(), e);
     }
@@ -270,6 +272,14 @@ public final class ConfigLoader {
         a.getString("output-dir"),
         a.getString("webhook.url"),
         a.getDuration("webhook.timeout"));
+  }
+
+  private static ServeConfig serve(Config s) {
+    return new ServeConfig(
+        s.getString("host"),
+        s.getInt("port"),
+        ServeConfig.Auth.parse(s.getString("auth")),
+        stringMap(s.getConfig("hive-conf")));
   }
 
   private static Pooling pooling(String value) {

@@ -3,6 +3,7 @@ package io.sentimentpipeline.jobs.config;
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.jobs.score.ScoreConfig;
+import io.sentimentpipeline.jobs.serve.ServeConfig;
 import io.sentimentpipeline.jobs.train.TrainConfig;
 import java.util.List;
 
@@ -20,7 +21,8 @@ public record PipelineConfig(
     TokenizeConfig tokenize,
     TrainConfig train,
     ScoreConfig score,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    ServeConfig serve) {
 
   public PipelineConfig {
     sources = List.copyOf(sources);

@@ -53,6 +53,20 @@ public final class ForkedPipeline {
 
   /** Runs {@code mainClass args} and waits at most {@code timeoutMinutes}. */
   public Outcome run(String mainClass, List<String> args, Path log, int timeoutMinutes) throws IOException, InterruptedException {
+    Process process = start(mainClass, args, log, null);
+    if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("forked " + mainClass + " " + args + " did not finish in " + timeoutMinutes + " min; log: " + log);
+    }
+    return new Outcome(process.exitValue(), log);
+  }
+
+  /**
+   * Starts {@code mainClass args} and returns at once (for servers the test stops itself), in
+   * {@code workingDir} when given, else in this JVM's.
+   */
+  public Process start(String mainClass, List<String> args, Path log, Path workingDir) throws IOException {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -66,19 +80,16 @@ public final class ForkedPipeline {
     command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    if (workingDir != null) {
+      builder.directory(workingDir.toFile());
+    }
     Map<String, String> env = builder.environment();
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_SCALA_VERSION", "2.12");
     env.put("SPARK_DIST_CLASSPATH", classpath); // becomes the executors' classpath
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.put("SPARK_CONF_DIR", sparkHome.resolve("conf").toString());
-    Process process = builder.start();
-    if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor();
-      throw new AssertionError("forked " + mainClass + " " + args + " did not finish in " + timeoutMinutes + " min; log: " + log);
-    }
-    return new Outcome(process.exitValue(), log);
+    return builder.start();
   }
 
   public Path sparkHome() {

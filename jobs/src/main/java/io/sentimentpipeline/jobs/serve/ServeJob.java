@@ -1,0 +1,142 @@
+package io.sentimentpipeline.jobs.serve;
+
+import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.PipelineException;
+import io.sentimentpipeline.jobs.catalog.SparkSessions;
+import io.sentimentpipeline.jobs.catalog.TableName;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.config.SparkSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.io.FileUtils;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pipeline serve}: Spark's Thrift JDBC/ODBC server (the HiveServer2 protocol that Tableau,
+ * Power BI, Superset, DBeaver and Looker speak) over the warehouse tables, registered by name as
+ * every command registers them. The Hive metastore it needs is a throw-away Derby database in a
+ * scratch folder (never the working directory): the folder layout stays the catalog, so nothing in
+ * the metastore has to survive a restart. Port, bind host and authentication are Hive settings read
+ * when the session is built, so they go into the session's configuration, not into a running one.
+ */
+public final class ServeJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeJob.class);
+
+  private ServeJob() {}
+
+  /** A running server; {@link #close()} stops it, the Spark session and removes the scratch folder. */
+  public record Server(SparkSession spark, HiveThriftServer2 thrift, List<TableName> tables, String jdbcUrl, Path scratch)
+      implements AutoCloseable {
+
+    @Override
+    public void close() {
+      try {
+        thrift.stop();
+      } finally {
+        spark.stop();
+        FileUtils.deleteQuietly(scratch.toFile());
+      }
+    }
+  }
+
+  /** Starts the server and returns once it accepts connections. */
+  public static Server start(PipelineConfig config) {
+    ServeConfig serve = config.serve();
+    requireFreePort(serve);
+    Path scratch;
+    try {
+      scratch = Files.createTempDirectory("sentiment-serve-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a scratch folder for the Hive metastore", e);
+    }
+    if (System.getProperty("derby.system.home") == null) {
+      System.setProperty("derby.system.home", scratch.toString()); // derby.log goes here, not to the CWD
+    }
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    SparkSession spark = SparkSessions.start(withHive(config.spark(), serve, scratch), warehouse);
+    try {
+      List<TableName> tables = warehouse.tables(spark);
+      spark.sparkContext().setJobDescription("serve " + serve.jdbcUrl());
+      HiveThriftServer2 thrift = HiveThriftServer2.startWithContext(spark.sqlContext());
+      Server server = new Server(spark, thrift, tables, serve.jdbcUrl(), scratch);
+      awaitListening(serve, server);
+      LOG.info("Serving {} tables at {}", tables.size(), serve.jdbcUrl());
+      return server;
+    } catch (RuntimeException e) {
+      spark.stop();
+      FileUtils.deleteQuietly(scratch.toFile());
+      throw e;
+    }
+  }
+
+  /**
+   * The session settings that turn on the Hive catalog, keep Derby and Hive's scratch folders under
+   * {@code scratch}, and set where and how the Thrift server listens.
+   */
+  static SparkSettings withHive(SparkSettings spark, ServeConfig serve, Path scratch) {
+    Map<String, String> conf = new LinkedHashMap<>(spark.conf());
+    conf.put("spark.sql.catalogImplementation", "hive");
+    String hadoop = "spark.hadoop.";
+    conf.put(hadoop + "javax.jdo.option.ConnectionURL",
+        "jdbc:derby:;databaseName=" + scratch.resolve("metastore_db") + ";create=true");
+    conf.put(hadoop + "hive.exec.scratchdir", scratch.resolve("hive-scratch").toString());
+    conf.put(hadoop + "hive.exec.local.scratchdir", scratch.resolve("hive-local").toString());
+    conf.put(hadoop + "hive.downloaded.resources.dir", scratch.resolve("hive-resources").toString());
+    conf.put(hadoop + "hive.querylog.location", scratch.resolve("hive-querylog").toString());
+    conf.put(hadoop + "hive.server2.logging.operation.log.location", scratch.resolve("operation-logs").toString());
+    conf.put(hadoop + "hive.server2.thrift.bind.host", serve.host());
+    conf.put(hadoop + "hive.server2.thrift.port", String.valueOf(serve.port()));
+    conf.put(hadoop + "hive.server2.authentication", serve.auth().hiveName());
+    serve.hiveConf().forEach((key, value) -> conf.put(hadoop + key, value));
+    return new SparkSettings(spark.master(), spark.appName(), conf);
+  }
+
+  /** Fails with a usage error naming the key if something already listens on the port. */
+  private static void requireFreePort(ServeConfig serve) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(serve.host(), serve.port()));
+    } catch (IOException e) {
+      throw new PipelineException(
+          ErrorCategory.USAGE_OR_CONFIG,
+          "serve: cannot listen on " + serve.host() + ":" + serve.port() + " (" + e.getMessage()
+              + "); is another server running? Choose another port with --set serve.port=N");
+    }
+  }
+
+  /** The Thrift service binds in a thread of its own: wait until it accepts connections. */
+  private static void awaitListening(ServeConfig serve, Server server) {
+    String connectTo = "0.0.0.0".equals(serve.host()) || "::".equals(serve.host()) ? "127.0.0.1" : serve.host();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(connectTo, serve.port()), 1000);
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    server.close();
+    throw new PipelineException(
+        ErrorCategory.INTERNAL, "serve: the Thrift server did not start listening on " + serve.host() + ":" + serve.port()
+            + " within 60 s; see the log above");
+  }
+}

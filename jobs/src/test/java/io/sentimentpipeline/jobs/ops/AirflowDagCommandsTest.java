@@ -1,0 +1,169 @@
+package io.sentimentpipeline.jobs.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentimentpipeline.jobs.GoldFixture;
+import io.sentimentpipeline.jobs.InProcessCli;
+import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.cli.PipelineCli;
+import io.sentimentpipeline.jobs.cli.SessionFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Airflow DAGs cannot drift from the CLI: every DAG file compiles with python3, and the exact
+ * application arguments of every task, as {@code airflow/tests/print_commands.py} prints them from
+ * the same module the DAGs use, run in order through the pipeline's CLI against a demo warehouse.
+ * A DAG naming a subcommand the CLI lacks fails here.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AirflowDagCommandsTest extends SparkTestBase {
+
+  private static final String DS = "2026-11-20"; // the demo's NVX surge: the nightly alerts fire
+  private static Path conf;
+
+  /** The file the {@code sentiment_conf} Variable would name: the embedded defaults, made small. */
+  @BeforeAll
+  static void writeConfAndDemoCorpus() throws Exception {
+    conf = workDir.resolve("airflow-test.conf");
+    Files.writeString(conf, String.join("\n",
+        "include classpath(\"conf/local.conf\")",
+        "warehouse = \"" + workDir.resolve("warehouse") + "\"",
+        "demo { output = \"" + workDir.resolve("demo") + "\", reviews = 150, news-days = 60 }",
+        "tokenize.max-length = 64",
+        "train { epochs = 1, max-steps = 3, batch-size = 8, checkpoint-dir = \"" + workDir.resolve("checkpoints") + "\" }",
+        "alerts { min-documents = 3, min-baseline-days = 5, output-dir = \"" + workDir.resolve("alerts") + "\" }",
+        ""));
+    InProcessCli.Outcome demo = InProcessCli.run(spark, List.of("demo-data", "--conf", conf.toString()));
+    assertThat(demo.exitCode()).as(demo.err()).isZero();
+  }
+
+  private static JsonNode printedCommands() throws Exception {
+    Python.Result printed = Python.run("airflow/tests/print_commands.py", "--ds", DS, "--conf", conf.toString());
+    assertThat(printed.exitCode()).as(printed.err()).isZero();
+    JsonNode commands = new ObjectMapper().readTree(printed.out());
+    assertThat(commands.get("main_class").asText()).isEqualTo(PipelineCli.class.getName());
+    return commands;
+  }
+
+  private static List<String> args(JsonNode task) {
+    List<String> args = new ArrayList<>();
+    task.get("args").forEach(arg -> args.add(arg.asText()));
+    return args;
+  }
+
+  private static List<String> taskIds(JsonNode dag) {
+    List<String> ids = new ArrayList<>();
+    dag.forEach(task -> ids.add(task.get("task_id").asText()));
+    return ids;
+  }
+
+  /** The subcommands the CLI really has, read from its picocli model. */
+  private static Set<String> subcommands() {
+    return PipelineCli.commandLine(new PipelineCli(SessionFactory.perCommand())).getSubcommands().keySet();
+  }
+
+  /** Runs one DAG task's arguments through the CLI; the subcommand must exist and succeed. */
+  private static void runTask(JsonNode task) {
+    List<String> args = args(task);
+    assertThat(subcommands()).as("DAG task %s names a pipeline subcommand", task.get("task_id")).contains(args.get(0));
+    assertThat(args).containsSubsequence("--run-date", DS).containsSubsequence("--conf", conf.toString());
+    InProcessCli.Outcome outcome = InProcessCli.run(spark, args);
+    assertThat(outcome.exitCode()).as(outcome.describe(args)).isZero();
+  }
+
+  @Test
+  void everyDagFileCompiles() throws Exception {
+    List<String> files;
+    try (Stream<Path> dags = Files.list(Python.REPO.resolve("airflow/dags"))) {
+      files = dags.filter(p -> p.toString().endsWith(".py")).map(Path::toString).sorted().toList();
+    }
+    assertThat(files).extracting(f -> Path.of(f).getFileName().toString())
+        .contains("sentiment_nightly.py", "sentiment_retrain.py", "sentiment_tasks.py");
+    String script = "import py_compile, sys, tempfile, os\n"
+        + "out = tempfile.mkdtemp()\n"
+        + "for i, f in enumerate(sys.argv[1:]):\n"
+        + "    py_compile.compile(f, cfile=os.path.join(out, '%d.pyc' % i), doraise=True)\n";
+    List<String> args = new ArrayList<>(List.of("-c", script));
+    args.addAll(files);
+    args.add(Python.REPO.resolve("airflow/tests/print_commands.py").toString());
+    args.add(Python.REPO.resolve("airflow/tests/check_dags.py").toString());
+    Python.Result compiled = Python.run(args.toArray(String[]::new));
+    assertThat(compiled.exitCode()).as(compiled.err()).isZero();
+  }
+
+  /**
+   * The DAG files against a stand-in for the Airflow API (Airflow is not installable here): their
+   * operators are the builder's tasks, in order and chained, with retries, backoff, a failure
+   * callback, one active run, no clock and no Variable read at parse time but the retrain schedule.
+   */
+  @Test
+  void theDagFilesWireTheBuildersTasksInOrder() throws Exception {
+    Python.Result checked = Python.run("airflow/tests/check_dags.py");
+    assertThat(checked.exitCode()).as(checked.err()).isZero();
+    assertThat(checked.out().trim()).isEqualTo("ok");
+  }
+
+  @Test
+  @Order(1)
+  @Tag("slow")
+  void theNightlyDagsCommandsRunInOrderAgainstTheDemoWarehouse() throws Exception {
+    JsonNode nightly = printedCommands().get("sentiment_nightly");
+    assertThat(taskIds(nightly)).containsExactly("ingest", "clean", "tokenize", "score", "alerts");
+    for (JsonNode task : nightly) {
+      if (task.get("task_id").asText().equals("score")) {
+        // TODO(score): stand-in until `pipeline score` is merged; scoreStepsOfBothDagsRun runs the real one.
+        Warehouse warehouse = new Warehouse(workDir.resolve("warehouse").toString());
+        GoldFixture.writeScores(spark, warehouse);
+        GoldFixture.registerChampion(spark, warehouse, "news");
+        continue;
+      }
+      runTask(task);
+    }
+    assertThat(spark.sql("select count(*) from silver.tokens").first().getLong(0)).isPositive();
+    assertThat(spark.sql("select entity from gold.sentiment_alerts where event_date = date'" + DS + "'").collectAsList())
+        .extracting(row -> row.getString(0)).contains("NVX");
+  }
+
+  @Test
+  @Order(2)
+  @Tag("slow")
+  void theRetrainDagsTrainCommandRunsWithGpuSettingsOnlyInSparkConf() throws Exception {
+    JsonNode retrain = printedCommands().get("sentiment_retrain");
+    assertThat(taskIds(retrain)).containsExactly("train", "score");
+    JsonNode train = retrain.get(0);
+    assertThat(train.get("spark_conf").get("spark.executor.resource.gpu.amount").asText()).isEqualTo("1");
+    assertThat(train.get("spark_conf").get("spark.task.resource.gpu.amount").asText()).isEqualTo("1");
+    runTask(train);
+    assertThat(spark.sql("select count(*) from ml.training_runs where domain = 'review'").first().getLong(0)).isEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  @Disabled("needs pipeline score")
+  void scoreStepsOfBothDagsRun() throws Exception {
+    JsonNode commands = printedCommands();
+    for (String dag : List.of("sentiment_nightly", "sentiment_retrain")) {
+      for (JsonNode task : commands.get(dag)) {
+        if (task.get("task_id").asText().equals("score")) {
+          runTask(task);
+        }
+      }
+    }
+    assertThat(spark.sql("select count(distinct model_name) from gold.sentiment_scores").first().getLong(0)).isPositive();
+  }
+}
