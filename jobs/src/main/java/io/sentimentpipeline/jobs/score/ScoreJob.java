@@ -60,7 +60,7 @@ public final class ScoreJob {
 
   private ScoreJob() {}
 
-  /** What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to the JVM's model loads. */
+  /** What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to that JVM's loads of the model. */
   public record DomainResult(String domain, String model, int version, long scored, Map<String, Long> modelLoadsPerJvm) {
     @Override
     public String toString() {

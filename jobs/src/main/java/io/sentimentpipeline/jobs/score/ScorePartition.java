@@ -27,7 +27,7 @@ import org.apache.spark.util.CollectionAccumulator;
  * Scores one partition of documents on an executor with the JVM's shared model (loaded once per
  * executor JVM and device by {@link ExecutorModelCache}, verified against the bundle's checksums).
  * Documents the tokenizer truncated are encoded again up to {@code score.max-document-tokens} and
- * scored in overlapping chunks. Each partition reports the JVM's model-load count.
+ * scored in overlapping chunks. Each partition reports how often its JVM has loaded this bundle.
  *
  * <p>Input columns: doc_id, domain, source, event_date, entities, input_ids, truncated, text.
  */
@@ -92,7 +92,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
             device.device(),
             SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
             () -> ModelBundle.readVerified(bundlePath, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
-    loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads());
+    loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads(bundleChecksum));
     DocumentScorer scorer =
         new DocumentScorer(model, config.chunkOverlap(), config.chunkAggregation(), config.neutralBand(), config.batchSize());
     return new Iterator<>() {

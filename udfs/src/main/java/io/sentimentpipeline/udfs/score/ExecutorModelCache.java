@@ -39,6 +39,7 @@ public final class ExecutorModelCache {
           throw new UncheckedIOException("cannot read model bundle " + key.bundleChecksum(), e);
         }
         LOADS.incrementAndGet();
+        LOADS_BY_BUNDLE.computeIfAbsent(key.bundleChecksum(), k -> new AtomicLong()).incrementAndGet();
       }
       return model;
     }
@@ -53,6 +54,7 @@ public final class ExecutorModelCache {
 
   private static final Map<Key, Slot> SLOTS = new ConcurrentHashMap<>();
   private static final AtomicLong LOADS = new AtomicLong();
+  private static final Map<String, AtomicLong> LOADS_BY_BUNDLE = new ConcurrentHashMap<>();
   private static final AtomicBoolean HOOK_REGISTERED = new AtomicBoolean();
 
   private ExecutorModelCache() {}
@@ -79,10 +81,17 @@ public final class ExecutorModelCache {
     return LOADS.get();
   }
 
+  /** Loads of one bundle in this JVM so far (over all devices): 1 when the cache does its job. */
+  public static long loads(String bundleChecksum) {
+    AtomicLong loads = LOADS_BY_BUNDLE.get(bundleChecksum);
+    return loads == null ? 0 : loads.get();
+  }
+
   /** Closes every model and resets the load counter; tests only (models in use would fail). */
   public static void clearForTests() {
     closeAll();
     LOADS.set(0);
+    LOADS_BY_BUNDLE.clear();
   }
 
   private static void closeAll() {

@@ -92,6 +92,9 @@ class ExecutorModelCacheTest {
     assertThat(other.bundleChecksum()).isEqualTo("sum-2");
     assertThat(ExecutorModelCache.get("sum-1", Device.cpu(), 1, reader).bundleChecksum()).isEqualTo("sum-1");
     assertThat(ExecutorModelCache.loads()).isEqualTo(2);
+    assertThat(ExecutorModelCache.loads("sum-1")).as("per bundle").isEqualTo(1);
+    assertThat(ExecutorModelCache.loads("sum-2")).isEqualTo(1);
+    assertThat(ExecutorModelCache.loads("never-loaded")).isZero();
   }
 
   @Test
