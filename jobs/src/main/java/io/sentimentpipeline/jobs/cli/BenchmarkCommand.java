@@ -84,7 +84,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     List<String> command =
         List.of("/usr/bin/python3", peer.toString(), "--mode", mode.name().toLowerCase(Locale.ROOT), "--model", model,
             "--batch", Integer.toString(batch), "--seq", Integer.toString(seq), "--threads", Integer.toString(threads),
-            "--seconds", Double.toString(seconds), "--windows", Integer.toString(windows));
+            "--seconds", Double.toString(seconds), "--windows", Integer.toString(windows),
+            "--clip", "1.0"); // ours clips the global gradient norm at 1 (train.max-grad-norm); the peer's default is off
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String result = "peer printed no result line";
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
