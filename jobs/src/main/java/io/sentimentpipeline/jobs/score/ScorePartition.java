@@ -93,8 +93,10 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
             SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
             () -> ModelBundle.readVerified(bundlePath, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
     loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads(bundleChecksum));
+    // score.chunk-overlap is an upper bound: a model with a short window overlaps by at most half of it.
+    int overlap = Math.min(config.chunkOverlap(), model.maxLength() / 2);
     DocumentScorer scorer =
-        new DocumentScorer(model, config.chunkOverlap(), config.chunkAggregation(), config.neutralBand(), config.batchSize());
+        new DocumentScorer(model, overlap, config.chunkAggregation(), config.neutralBand(), config.batchSize());
     return new Iterator<>() {
       private Iterator<Row> batch = List.<Row>of().iterator();
 
