@@ -31,7 +31,7 @@ final class RunCommand extends SparkCommand {
 
   @Option(
       names = "--demo-data",
-      description = "First write the demo corpus to demo.output if it is not there yet.")
+      description = "Demo: write the demo corpus to demo.output if absent, fine-tune missing champions, alert over the demo period.")
   boolean demoData;
 
   /** Epochs of the demo's first fine-tuning: enough to beat the baseline, a few minutes on a CPU. */
@@ -76,7 +76,8 @@ final class RunCommand extends SparkCommand {
     start = System.nanoTime();
     ScoreJob.Result score = ScoreJob.run(spark, config, runDate);
     out().println("score " + score);
-    out().printf("rate score: %d docs in %.1f s = %.1f docs/s%n", score.scored(), seconds(start), score.scored() / seconds(start));
+    double scoreSeconds = seconds(start);
+    out().printf("rate score: %d docs in %.1f s = %.1f docs/s%n", score.scored(), scoreSeconds, score.scored() / scoreSeconds);
 
     // Documents can arrive days late: the nightly run recomputes a trailing window (idempotent).
     LocalDate from = runDate.minusDays(config.alerts().recomputeDays() - 1L);
