@@ -40,6 +40,9 @@ public final class ScoreJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
 
+  /** The columns of gold.sentiment_scores. */
+  public static final StructType SCHEMA = ScorePartition.OUTPUT;
+
   /** Column comments of gold.sentiment_scores, for BI tools. */
   private static final Map<String, String> COMMENTS =
       Map.ofEntries(
@@ -156,7 +159,7 @@ public final class ScoreJob {
     String location = warehouse.location(TableName.SENTIMENT_SCORES);
     if (!warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
       StructType commented = new StructType();
-      for (StructField field : ScorePartition.OUTPUT.fields()) {
+      for (StructField field : SCHEMA.fields()) {
         commented = commented.add(field.name(), field.dataType(), field.nullable(), COMMENTS.get(field.name()));
       }
       DeltaTable.createIfNotExists(spark)

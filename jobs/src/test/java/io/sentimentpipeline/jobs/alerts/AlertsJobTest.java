@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.TableName;
+import io.sentimentpipeline.jobs.score.ScoreJob;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
 import io.sentimentpipeline.jobs.cli.SessionFactory;
@@ -49,22 +50,7 @@ class AlertsJobTest extends SparkTestBase {
   private static final LocalDate FIRST = LocalDate.of(2026, 10, 1);
   private static final LocalDate SURGE = LocalDate.of(2026, 11, 20);
 
-  private static final StructType SCORES =
-      new StructType()
-          .add("doc_id", DataTypes.StringType)
-          .add("domain", DataTypes.StringType)
-          .add("source", DataTypes.StringType)
-          .add("event_date", DataTypes.DateType)
-          .add("entities", DataTypes.createArrayType(DataTypes.StringType))
-          .add("label", DataTypes.StringType)
-          .add("p_negative", DataTypes.DoubleType)
-          .add("p_neutral", DataTypes.DoubleType)
-          .add("p_positive", DataTypes.DoubleType)
-          .add("score", DataTypes.DoubleType)
-          .add("confidence", DataTypes.DoubleType)
-          .add("model_name", DataTypes.StringType)
-          .add("model_version", DataTypes.IntegerType)
-          .add("scored_at", DataTypes.TimestampType);
+  private static final StructType SCORES = ScoreJob.SCHEMA;
 
   private static final StructType DOCUMENTS =
       new StructType()

@@ -2,22 +2,17 @@ package io.sentimentpipeline.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentpipeline.jobs.InProcessCli;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.TinyEncoder;
-import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /** The CLI end to end on a small demo corpus, as a user runs it, plus its exit codes. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -29,29 +24,10 @@ class PipelineCliTest extends SparkTestBase {
     "--run-date", "2026-11-28"
   };
 
-  private record Outcome(int exitCode, String out, String err) {}
-
-  private static Outcome pipeline(String... args) {
-    SessionFactory shared =
-        new SessionFactory() {
-          @Override
-          public SparkSession open(PipelineConfig config) {
-            new Warehouse(config.warehouse()).registerAll(spark);
-            return spark;
-          }
-
-          @Override
-          public void release(SparkSession session) {}
-        };
-    CommandLine cli = PipelineCli.commandLine(new PipelineCli(shared));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+  private static InProcessCli.Outcome pipeline(String... args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     all.addAll(1, List.of("--set", "warehouse=" + workDir.resolve("warehouse"), "--set", "demo.output=" + workDir.resolve("demo")));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Outcome(code, out.toString(), err.toString());
+    return InProcessCli.run(spark, all);
   }
 
   private static String[] with(String[] first, String... more) {
@@ -69,7 +45,7 @@ class PipelineCliTest extends SparkTestBase {
   void aNightlyRunWithoutAChampionFillsSilverThenSaysToTrainOne() {
     assertThat(pipeline(with(new String[] {"demo-data"}, SMALL_DEMO)).exitCode()).isZero();
 
-    Outcome run = pipeline(with(new String[] {"run"}, SMALL_DEMO));
+    InProcessCli.Outcome run = pipeline(with(new String[] {"run"}, SMALL_DEMO));
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(65);
     assertThat(run.err()).contains("No review champion", "./pipeline train --domain review");
@@ -90,13 +66,13 @@ class PipelineCliTest extends SparkTestBase {
   void withChampionsTheRunScoresEverythingAndNeverAlertsOnQuietCompanies() throws Exception {
     String[] tiny = TinyEncoder.overrides(workDir);
     for (String domain : List.of("review", "news")) {
-      Outcome train = pipeline(with(with(new String[] {"train", "--domain", domain}, SMALL_DEMO), tiny));
+      InProcessCli.Outcome train = pipeline(with(with(new String[] {"train", "--domain", domain}, SMALL_DEMO), tiny));
       assertThat(train.exitCode()).as(train.err()).isZero();
     }
     // The TF-IDF baseline reads the tiny demo perfectly, so a tiny model is never promoted: crown them.
     spark.sql("UPDATE ml.models SET status = 'champion'");
 
-    Outcome run = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), tiny));
+    InProcessCli.Outcome run = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), tiny));
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("score review:", "news:", "alerts", "optimize");
@@ -123,7 +99,7 @@ class PipelineCliTest extends SparkTestBase {
     List<Row> scores = spark.sql("select * from gold.sentiment_scores order by doc_id, model_version").collectAsList();
     List<Row> alerts = spark.sql("select * from gold.sentiment_alerts order by entity, event_date, rule").collectAsList();
 
-    Outcome again = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), TinyEncoder.overrides(workDir)));
+    InProcessCli.Outcome again = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), TinyEncoder.overrides(workDir)));
 
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(again.out()).contains("0 new", "kept 0 +", "tokenize 0 documents", "0 documents scored");
@@ -135,15 +111,15 @@ class PipelineCliTest extends SparkTestBase {
   @Test
   @Order(4)
   void sqlAndTablesPrintTables() {
-    Outcome sql = pipeline("sql", "select domain, count(*) as n from silver.documents group by domain order by domain");
+    InProcessCli.Outcome sql = pipeline("sql", "select domain, count(*) as n from silver.documents group by domain order by domain");
     assertThat(sql.exitCode()).as(sql.err()).isZero();
     assertThat(sql.out()).contains("| domain", "| news", "| review", "(2 rows)");
 
-    Outcome csv = pipeline("sql", "select 'a,b' as text, cast(null as string) as missing, 1 as n", "--format", "csv");
+    InProcessCli.Outcome csv = pipeline("sql", "select 'a,b' as text, cast(null as string) as missing, 1 as n", "--format", "csv");
     assertThat(csv.exitCode()).as(csv.err()).isZero();
     assertThat(csv.out()).isEqualTo("text,missing,n\r\n\"a,b\",,1\r\n");
 
-    Outcome tables = pipeline("tables");
+    InProcessCli.Outcome tables = pipeline("tables");
     assertThat(tables.exitCode()).as(tables.err()).isZero();
     assertThat(tables.out()).contains("bronze.news_raw", "bronze.reviews_raw", "silver.documents", "silver.quarantine", "silver.tokens", "delta_version");
   }
@@ -155,7 +131,7 @@ class PipelineCliTest extends SparkTestBase {
     assertThat(pipeline("ingest", "--no-such-flag").exitCode()).as("usage").isEqualTo(64);
     assertThat(pipeline("sql", "select * from gold.nothing").exitCode()).as("bad query").isEqualTo(64);
 
-    Outcome missing = pipeline("ingest", "--set", "demo.output=" + workDir.resolve("nowhere"));
+    InProcessCli.Outcome missing = pipeline("ingest", "--set", "demo.output=" + workDir.resolve("nowhere"));
     assertThat(missing.exitCode()).as("no input files").isEqualTo(65);
     assertThat(missing.err()).contains("no file matches", "nowhere/reviews/*.csv");
   }
@@ -164,7 +140,7 @@ class PipelineCliTest extends SparkTestBase {
   @Order(6)
   void everyCommandHasHelp() {
     for (String command : List.of("demo-data", "ingest", "clean", "tokenize", "train", "score", "alerts", "run", "sql", "tables")) {
-      Outcome help = pipeline(command, "--help");
+      InProcessCli.Outcome help = pipeline(command, "--help");
       assertThat(help.exitCode()).as(command).isZero();
       assertThat(help.out()).as(command).contains("--conf", "--set", "--run-date", "Exit codes");
     }
