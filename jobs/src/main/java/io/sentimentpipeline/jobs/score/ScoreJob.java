@@ -16,6 +16,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,19 +91,32 @@ public final class ScoreJob {
         throw new PipelineException(ErrorCategory.BAD_INPUT, table + " does not exist in " + warehouse.root() + ": run `./pipeline run` first.");
       }
     }
-    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), config.score().domains());
     List<DomainResult> results = new ArrayList<>();
-    for (Domain domain : config.score().domains()) {
-      ModelRegistry.Champion champion =
-          registry.champion(domain.key()).orElseThrow(() -> new PipelineException(
-              ErrorCategory.BAD_INPUT,
-              "No " + domain.key() + " champion in " + ModelRegistry.MODELS + " to score with: train one with `./pipeline train --domain "
-                  + domain.key() + "` (or drop " + domain.key() + " from score.domains)."));
-      results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate));
-    }
+    champions.forEach((domain, champion) -> results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate)));
     Result result = new Result(results);
     LOG.info("Score: {}", result);
     return result;
+  }
+
+  /**
+   * Every domain's champion, resolved before any domain is scored, so a missing one stops the run
+   * with nothing half done and names all the domains that lack one.
+   */
+  private static Map<Domain, ModelRegistry.Champion> champions(ModelRegistry registry, List<Domain> domains) {
+    Map<Domain, ModelRegistry.Champion> champions = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (Domain domain : domains) {
+      registry.champion(domain.key()).ifPresentOrElse(champion -> champions.put(domain, champion), () -> missing.add(domain.key()));
+    }
+    if (!missing.isEmpty()) {
+      String train = String.join(" and ", missing.stream().map(d -> "`./pipeline train --domain " + d + "`").toList());
+      throw new PipelineException(
+          ErrorCategory.BAD_INPUT,
+          "No " + String.join(" or ", missing) + " champion in " + ModelRegistry.MODELS + " to score with: train one with " + train
+              + " (or drop " + String.join(", ", missing) + " from score.domains).");
+    }
+    return champions;
   }
 
   private static DomainResult scoreDomain(

@@ -110,6 +110,9 @@ class ScoreJobTest extends SparkTestBase {
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("No review champion")
         .hasMessageContaining("pipeline train --domain review");
+    assertThatThrownBy(() -> ScoreJob.run(spark, scoreConfig("score.domains=[review, news]"), DAY))
+        .hasMessageContaining("No review or news champion")
+        .hasMessageContaining("`./pipeline train --domain review` and `./pipeline train --domain news`");
   }
 
   @Test
@@ -117,6 +120,10 @@ class ScoreJobTest extends SparkTestBase {
   void everyDocumentIsScoredOnceWithOneModelLoadPerJvm() {
     crown(TrainJob.run(spark, scoreConfig(), Domain.REVIEW, 0).version());
     ExecutorModelCache.clearForTests();
+    assertThatThrownBy(() -> ScoreJob.run(spark, scoreConfig("score.domains=[review, news]"), DAY))
+        .as("a domain without a champion stops the job before any domain is scored")
+        .hasMessageContaining("No news champion");
+    assertThat(new Warehouse(config().warehouse()).exists(spark, TableName.SENTIMENT_SCORES)).isFalse();
 
     ScoreJob.Result result = ScoreJob.run(spark, scoreConfig(), DAY);
 
