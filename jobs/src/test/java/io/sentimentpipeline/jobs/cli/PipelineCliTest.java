@@ -48,7 +48,7 @@ class PipelineCliTest extends SparkTestBase {
     InProcessCli.Outcome run = pipeline(with(new String[] {"run"}, SMALL_DEMO));
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(65);
-    assertThat(run.err()).contains("No review champion", "./pipeline train --domain review");
+    assertThat(run.err()).contains("No review or news champion", "./pipeline train --domain review", "./pipeline train --domain news");
     assertThat(run.out()).contains("ingest reviews", "clean batch 2026-11-28", "tokenize");
     long documents = count("select count(*) from silver.documents");
     assertThat(documents).isGreaterThan(400);
