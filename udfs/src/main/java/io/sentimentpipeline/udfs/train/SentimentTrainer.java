@@ -79,8 +79,10 @@ public final class SentimentTrainer {
    * epoch's parameters in it.
    *
    * <p>When {@code checkpointDir} is not null, a checkpoint is written there after every epoch; if
-   * one is already there, training resumes after its last epoch (same settings required, see
-   * {@link #fingerprint}), and a run that had already finished returns its recorded history at once.
+   * one is already there, training resumes after its last epoch when it was written with the same
+   * settings (see {@link #fingerprint}); one written with other settings is renamed aside (nothing
+   * deleted) and training starts from the given model. A run that had already finished returns its
+   * recorded history at once.
    *
    * @param validation may be empty: then every epoch counts as an improvement and the last one is kept
    * @param progress receives one line every ~10% of an epoch and one per epoch (after its checkpoint)
@@ -113,8 +115,14 @@ public final class SentimentTrainer {
       RunState state = new RunState();
       if (checkpointDir != null) {
         Optional<TrainerCheckpoint> saved = TrainerCheckpoint.load(checkpointDir, labels);
-        if (saved.isPresent()) {
-          state = resume(saved.get(), fingerprint, trainable, optimizer);
+        if (saved.isPresent() && !saved.get().fingerprint().equals(fingerprint)) {
+          Path aside = TrainerCheckpoint.setAside(checkpointDir);
+          progress.accept(
+              "the checkpoint of an interrupted run with other settings is not resumed (kept as " + aside
+                  + "); training from the start.\n  checkpoint: " + saved.get().fingerprint()
+                  + "\n  this run:   " + fingerprint);
+        } else if (saved.isPresent()) {
+          state = resume(saved.get(), trainable, optimizer);
           progress.accept(
               String.format(
                   Locale.ROOT,
@@ -428,14 +436,7 @@ public final class SentimentTrainer {
         parameterCount);
   }
 
-  private RunState resume(
-      TrainerCheckpoint checkpoint, String fingerprint, List<Parameter> trainable, AdamW optimizer) {
-    if (!checkpoint.fingerprint().equals(fingerprint)) {
-      throw new IllegalStateException(
-          "the checkpoint was written by a run with other settings; use the same settings or"
-              + " another checkpoint directory.\n  checkpoint: " + checkpoint.fingerprint()
-              + "\n  this run:   " + fingerprint);
-    }
+  private RunState resume(TrainerCheckpoint checkpoint, List<Parameter> trainable, AdamW optimizer) {
     if (!checkpoint.names().equals(optimizer.names())) {
       throw new IllegalStateException("the checkpoint holds other parameters than the model");
     }

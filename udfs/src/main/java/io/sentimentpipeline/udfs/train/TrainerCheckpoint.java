@@ -55,6 +55,12 @@ record TrainerCheckpoint(
     return dir.resolve(FILE_NAME);
   }
 
+  /** Renames the checkpoint in {@code dir} to {@code <name>.other-settings} (replacing an older one there). */
+  static Path setAside(Path dir) throws IOException {
+    Path aside = dir.resolve(FILE_NAME + ".other-settings");
+    return Files.move(file(dir), aside, StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** Writes the checkpoint into {@code dir} (created if missing), replacing any earlier one atomically. */
   void save(Path dir) throws IOException {
     Files.createDirectories(dir);

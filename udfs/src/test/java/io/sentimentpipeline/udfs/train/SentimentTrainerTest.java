@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.sentimentpipeline.udfs.model.Pooling;
 import io.sentimentpipeline.udfs.model.SentimentClassifier;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,7 +178,7 @@ class SentimentTrainerTest {
   }
 
   @Test
-  void resumedRunEndsWhereAnUninterruptedRunEnds(@TempDir Path dir) {
+  void resumedRunEndsWhereAnUninterruptedRunEnds(@TempDir Path dir) throws IOException {
     TrainerConfig config = config(3, 16, 2, 2e-3f, 0.01f, 0.1f, 1f, 10, 0, 0.1f, 1);
     float[][] straight;
     List<Double> straightLosses;
@@ -213,14 +214,17 @@ class SentimentTrainerTest {
       }
       assertThat(maxAbsDifference(values(model), straight)).isLessThan(1e-5);
     }
-    // A different setting refuses the checkpoint instead of silently mixing runs.
+    // Other settings do not resume (no mixing of runs): the checkpoint is set aside, training starts over.
+    byte[] earlier = Files.readAllBytes(dir.resolve(TrainerCheckpoint.FILE_NAME));
     try (NDManager models = manager.newSubManager()) {
       SentimentClassifier model = TrainingFixtures.model(models, 7, 0.1f);
       TrainerConfig other = config(3, 8, 2, 2e-3f, 0.01f, 0.1f, 1f, 10, 0, 0.1f, 1);
-      assertThatThrownBy(() -> fit(other, model, SMALL_TRAIN, SMALL_VALIDATION,
-              ParameterSync.none(), dir, line -> {}))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("other settings");
+      List<String> lines = new ArrayList<>();
+      TrainingHistory fresh = fit(other, model, SMALL_TRAIN, SMALL_VALIDATION, ParameterSync.none(), dir, lines::add);
+      assertThat(lines.get(0)).contains("other settings", "not resumed", ".other-settings");
+      assertThat(lines).noneMatch(line -> line.startsWith("resuming"));
+      assertThat(fresh.epochs()).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
+      assertThat(dir.resolve(TrainerCheckpoint.FILE_NAME + ".other-settings")).as("nothing deleted").hasBinaryContent(earlier);
     }
   }
 
