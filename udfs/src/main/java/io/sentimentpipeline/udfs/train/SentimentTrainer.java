@@ -118,7 +118,7 @@ public final class SentimentTrainer {
         if (saved.isPresent() && !saved.get().fingerprint().equals(fingerprint)) {
           Path aside = TrainerCheckpoint.setAside(checkpointDir);
           progress.accept(
-              "the checkpoint of an interrupted run with other settings is not resumed (kept as " + aside
+              "the checkpoint of an earlier run with other settings is not resumed (kept as " + aside
                   + "); training from the start.\n  checkpoint: " + saved.get().fingerprint()
                   + "\n  this run:   " + fingerprint);
         } else if (saved.isPresent()) {
