@@ -211,7 +211,10 @@ public final class TrainJob {
                 new TrainTask(train.trainer(), labels, train.encoderWeights(), checkpoints, validation, test),
                 false,
                 ClassTag$.MODULE$.apply(TrainTask.Outcome.class));
-    return new JavaRDD<>(outcomes, ClassTag$.MODULE$.apply(TrainTask.Outcome.class)).collect();
+    // The shuffle makes the barrier stage a shuffle-map stage, which Spark reruns when a task fails
+    // (up to spark.stage.maxConsecutiveAttempts; tasks resume from their epoch checkpoints); a
+    // failed barrier stage that ends a job is aborted at once.
+    return new JavaRDD<>(outcomes, ClassTag$.MODULE$.apply(TrainTask.Outcome.class)).repartition(1).collect();
   }
 
   /**

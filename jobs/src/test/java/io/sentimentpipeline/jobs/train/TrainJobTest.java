@@ -10,9 +10,14 @@ import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -139,5 +144,35 @@ class TrainJobTest extends SparkTestBase {
         .containsExactly("cpu (gpu 0 assigned, no CUDA)", "cpu (gpu 0 assigned, no CUDA)");
     double macroF1 = spark.sql("select val_macro_f1 from ml.models where version = 3").first().getDouble(0);
     assertThat(macroF1).as("within 1 point of the 1-task run").isCloseTo(oneTaskMacroF1, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  /**
+   * A failed training task fails its whole barrier stage, and the scheduler runs the stage again
+   * instead of aborting the job. Here the first attempt fails writing its epoch checkpoint: the
+   * checkpoint folder is a plain file until the first task failure removes it.
+   */
+  @Test
+  @Order(4)
+  void aFailedTrainingStageIsRunAgainNotAborted() throws Exception {
+    Path blocked = Files.writeString(workDir.resolve("checkpoints-blocked"), "a file where the checkpoint folder goes");
+    AtomicInteger failedTasks = new AtomicInteger();
+    SparkListener unblock =
+        new SparkListener() {
+          @Override
+          public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (!end.taskInfo().successful() && failedTasks.incrementAndGet() == 1) {
+              blocked.toFile().delete();
+            }
+          }
+        };
+    spark.sparkContext().addSparkListener(unblock);
+    try {
+      TrainJob.Result result = TrainJob.run(spark, trainConfig("train.checkpoint-dir=" + blocked, "train.epochs=2"), Domain.REVIEW, 0);
+
+      assertThat(failedTasks.get()).as("the first attempt failed").isPositive();
+      assertThat(result.validation().macroF1()).as("the next attempt trained").isGreaterThan(0.6);
+    } finally {
+      spark.sparkContext().removeSparkListener(unblock);
+    }
   }
 }
