@@ -1,7 +1,10 @@
 package io.sentimentpipeline.jobs.clean;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -10,12 +13,14 @@ import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.config.SourceConfig;
 import io.sentimentpipeline.jobs.ingest.IngestJob;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +29,22 @@ import org.slf4j.LoggerFactory;
  * Clean: turns one batch of bronze rows into {@code silver.documents} (one row per distinct
  * document, deduplicated within the batch and, by a MERGE, against earlier batches) and {@code
  * silver.quarantine} (every rejected row with its reason and raw record; the batch's rows are
- * replaced on rerun). Its accounting must balance: read = kept + quarantined + duplicates.
+ * replaced on rerun). Its accounting must balance, for the batch and for each source file: read =
+ * kept + quarantined + duplicates.
  */
 public final class CleanJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(CleanJob.class);
 
   private CleanJob() {}
+
+  /** What one source file's rows of the batch became; same terms as {@link Result}. */
+  public record FileAccount(
+      String sourceFile, long rowsRead, long kept, long quarantined, long duplicatesInBatch, long duplicatesOfEarlier) {
+    public boolean balances() {
+      return rowsRead == kept + quarantined + duplicatesInBatch + duplicatesOfEarlier;
+    }
+  }
 
   /** What one batch became. {@code kept} counts documents new to silver.documents. */
   public record Result(
@@ -40,21 +54,38 @@ public final class CleanJob {
       long quarantined,
       long duplicatesInBatch,
       long duplicatesOfEarlier,
-      Map<String, Long> quarantinedByReason) {
+      Map<String, Long> quarantinedByReason,
+      List<FileAccount> files) {
+
+    private static final int FILES_SHOWN = 20;
 
     public long duplicates() {
       return duplicatesInBatch + duplicatesOfEarlier;
     }
 
+    /** The batch balances, each file balances, and the files add up to the batch. */
     public boolean balances() {
-      return rowsRead == kept + quarantined + duplicates();
+      return rowsRead == kept + quarantined + duplicates()
+          && files.stream().allMatch(FileAccount::balances)
+          && files.stream().mapToLong(FileAccount::rowsRead).sum() == rowsRead
+          && files.stream().mapToLong(FileAccount::kept).sum() == kept
+          && files.stream().mapToLong(FileAccount::quarantined).sum() == quarantined;
     }
 
     @Override
     public String toString() {
-      return String.format(
+      StringBuilder text = new StringBuilder(String.format(
           "batch %s: read %d = kept %d + quarantined %d + duplicates %d (%d within the batch, %d already in silver.documents); quarantined by reason %s",
-          batchId, rowsRead, kept, quarantined, duplicates(), duplicatesInBatch, duplicatesOfEarlier, quarantinedByReason);
+          batchId, rowsRead, kept, quarantined, duplicates(), duplicatesInBatch, duplicatesOfEarlier, quarantinedByReason));
+      for (FileAccount file : files.subList(0, Math.min(FILES_SHOWN, files.size()))) {
+        text.append(String.format("%n  %s: read %d = kept %d + quarantined %d + duplicates %d + %d",
+            file.sourceFile(), file.rowsRead(), file.kept(), file.quarantined(), file.duplicatesInBatch(),
+            file.duplicatesOfEarlier()));
+      }
+      if (files.size() > FILES_SHOWN) {
+        text.append(String.format("%n  ... and %d more files, each balancing", files.size() - FILES_SHOWN));
+      }
+      return text.toString();
     }
   }
 
@@ -66,10 +97,10 @@ public final class CleanJob {
     Dataset<Row> bronze = readBatch(spark, warehouse, config.sources(), batchId);
     if (bronze == null) {
       LOG.info("Clean: no bronze rows for batch {}", batchId);
-      return new Result(batchId, 0, 0, 0, 0, 0, Map.of());
+      return new Result(batchId, 0, 0, 0, 0, 0, Map.of(), List.of());
     }
     Dataset<Row> normalised =
-        CleanTransforms.normalise(bronze, config.sources(), config.clean(), config.entities().extractor())
+        CleanTransforms.normalise(bronze, config.sources(), config.clean(), config.entities().extractor(), runDate)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> byReason = new TreeMap<>();
@@ -89,13 +120,14 @@ public final class CleanJob {
           CleanTransforms.documents(CleanTransforms.dedupe(CleanTransforms.accepted(normalised)))
               .persist(StorageLevel.MEMORY_AND_DISK());
       long distinct = documents.count();
+      List<FileAccount> files = accountPerFile(spark, warehouse, normalised, documents);
       long inserted = mergeDocuments(spark, warehouse, documents);
       documents.unpersist();
       warehouse.register(spark, TableName.DOCUMENTS);
       warehouse.register(spark, TableName.QUARANTINE);
 
       Result result =
-          new Result(batchId, rowsRead, inserted, quarantined, accepted - distinct, distinct - inserted, byReason);
+          new Result(batchId, rowsRead, inserted, quarantined, accepted - distinct, distinct - inserted, byReason, files);
       if (!result.balances()) {
         throw new IllegalStateException("Clean accounting does not balance: " + result);
       }
@@ -104,6 +136,36 @@ public final class CleanJob {
     } finally {
       normalised.unpersist();
     }
+  }
+
+  /**
+   * Per source file: rows read and quarantined, distinct documents chosen from it, and how many of
+   * those silver.documents does not hold yet (what the MERGE will insert).
+   */
+  private static List<FileAccount> accountPerFile(
+      SparkSession spark, Warehouse warehouse, Dataset<Row> normalised, Dataset<Row> documents) {
+    Map<String, long[]> counts = new TreeMap<>();
+    for (Row row : normalised.groupBy("source_file")
+        .agg(count(lit(1)), sum(when(col("reason").isNotNull(), 1).otherwise(0)).cast(DataTypes.LongType))
+        .collectAsList()) {
+      counts.put(row.getString(0), new long[] {row.getLong(1), row.getLong(2), 0, 0});
+    }
+    Dataset<Row> fresh =
+        warehouse.exists(spark, TableName.DOCUMENTS)
+            ? documents.join(
+                spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS)).select(col("doc_id").as("_known")),
+                col("doc_id").equalTo(col("_known")), "left_anti")
+            : documents;
+    for (Row row : documents.groupBy("source_file").count().collectAsList()) {
+      counts.get(row.getString(0))[2] = row.getLong(1);
+    }
+    for (Row row : fresh.groupBy("source_file").count().collectAsList()) {
+      counts.get(row.getString(0))[3] = row.getLong(1);
+    }
+    List<FileAccount> files = new ArrayList<>();
+    counts.forEach((file, c) ->
+        files.add(new FileAccount(file, c[0], c[3], c[1], c[0] - c[1] - c[2], c[2] - c[3])));
+    return files;
   }
 
   private static Dataset<Row> readBatch(
@@ -116,6 +178,9 @@ public final class CleanJob {
       }
       Dataset<Row> rows =
           spark.read().format("delta").load(warehouse.location(table)).where(col("batch_id").equalTo(batchId));
+      if (!List.of(rows.columns()).contains("malformed_reason")) { // bronze written before the column existed
+        rows = rows.withColumn("malformed_reason", lit(null).cast(DataTypes.StringType));
+      }
       union = union == null ? rows : union.unionByName(rows);
     }
     return union;

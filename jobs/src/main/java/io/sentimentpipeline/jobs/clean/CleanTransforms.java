@@ -7,8 +7,10 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.to_date;
@@ -21,6 +23,10 @@ import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.SourceConfig;
 import io.sentimentpipeline.udfs.text.EntityExtractor;
 import io.sentimentpipeline.udfs.text.TextFunctions;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,12 +41,17 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class CleanTransforms {
 
+  /** U+FFFD: what a decoder puts where the bytes were not valid in the source's charset. */
+  private static final String REPLACEMENT = "\uFFFD";
+
   /** Reason codes, in the order they are checked; the first that applies wins. */
   public static final String MALFORMED = "malformed_record";
   public static final String MISSING_TEXT = "missing_text";
   public static final String TEXT_TOO_SHORT = "text_too_short";
   public static final String TEXT_TOO_LONG = "text_too_long";
+  public static final String INVALID_ENCODING = "invalid_encoding";
   public static final String BAD_TIMESTAMP = "unparseable_timestamp";
+  public static final String IMPLAUSIBLE_TIMESTAMP = "implausible_timestamp";
   public static final String MISSING_TIMESTAMP = "missing_timestamp";
   public static final String UNKNOWN_LABEL = "unknown_label";
 
@@ -48,10 +59,11 @@ public final class CleanTransforms {
 
   /**
    * Adds {@code doc_id, text_clean, title_clean, event_ts, event_date, label, entities, reason,
-   * detail} to bronze rows of any source.
+   * detail} to bronze rows of any source; event times after {@code runDate} plus {@code
+   * clean.event-time-max-ahead} are implausible.
    */
   public static Dataset<Row> normalise(
-      Dataset<Row> bronze, List<SourceConfig> sources, CleanConfig config, EntityExtractor entities) {
+      Dataset<Row> bronze, List<SourceConfig> sources, CleanConfig config, EntityExtractor entities, LocalDate runDate) {
     Column textClean = TextFunctions.cleanText().apply(col("text"));
     Column titleClean = TextFunctions.cleanText().apply(col("title"));
     Dataset<Row> cleaned =
@@ -69,8 +81,8 @@ public final class CleanTransforms {
             when(isNews, TextFunctions.extractEntities(entities)
                     .apply(concat_ws(" ", col("title_clean"), col("text_clean"))))
                 .otherwise(array().cast(DataTypes.createArrayType(DataTypes.StringType))))
-        .withColumn("reason", reason(config))
-        .withColumn("detail", detail(config));
+        .withColumn("reason", reason(config, runDate))
+        .withColumn("detail", detail(config, sources, runDate));
   }
 
   /** Rows that cannot become documents. */
@@ -143,7 +155,7 @@ public final class CleanTransforms {
   }
 
   private static Column normaliseLabel(List<SourceConfig> sources) {
-    Column key = lower(trim(col("label_raw")));
+    Column key = lower(labelText());
     Column canonical = when(key.isin("negative", "neutral", "positive"), key);
     Column mapped = lit(null).cast(DataTypes.StringType);
     for (SourceConfig source : sources) {
@@ -163,27 +175,59 @@ public final class CleanTransforms {
     return org.apache.spark.sql.functions.map(keysAndValues);
   }
 
-  private static Column reason(CleanConfig config) {
+  /** The raw label without Unicode whitespace around it (Spark's trim removes only spaces). */
+  private static Column labelText() {
+    return regexp_replace(col("label_raw"), SourceConfig.LABEL_PADDING, "");
+  }
+
+  /** The earliest and latest plausible event times for a run date, as instants (UTC). */
+  static Instant[] eventTimeWindow(CleanConfig config, LocalDate runDate) {
+    Instant earliest = config.eventTimeMin().atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant latest = runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(config.eventTimeMaxAhead());
+    return new Instant[] {earliest, latest};
+  }
+
+  private static Column reason(CleanConfig config, LocalDate runDate) {
     Column chars = length(col("text_clean"));
     Column needsTimestamp =
         col("domain").isin(config.requireTimestamp().stream().map(Domain::key).toArray());
-    return when(col("malformed"), lit(MALFORMED))
+    Instant[] window = eventTimeWindow(config, runDate);
+    Column implausible =
+        col("event_ts").lt(lit(Timestamp.from(window[0]))).or(col("event_ts").geq(lit(Timestamp.from(window[1]))));
+    return when(col("raw_record").contains(REPLACEMENT), lit(INVALID_ENCODING))
+        .when(col("malformed"), lit(MALFORMED))
         .when(col("text_clean").isNull().or(chars.equalTo(0)), lit(MISSING_TEXT))
         .when(chars.lt(config.minChars()), lit(TEXT_TOO_SHORT))
         .when(chars.gt(config.maxChars()), lit(TEXT_TOO_LONG))
         .when(col("timestamp_raw").isNotNull().and(trim(col("timestamp_raw")).notEqual("")).and(col("event_ts").isNull()), lit(BAD_TIMESTAMP))
+        .when(implausible, lit(IMPLAUSIBLE_TIMESTAMP))
         .when(needsTimestamp.and(col("event_ts").isNull()), lit(MISSING_TIMESTAMP))
-        .when(col("label_raw").isNotNull().and(trim(col("label_raw")).notEqual("")).and(col("label").isNull()), lit(UNKNOWN_LABEL));
+        .when(col("label_raw").isNotNull().and(labelText().notEqual("")).and(col("label").isNull()), lit(UNKNOWN_LABEL));
   }
 
-  private static Column detail(CleanConfig config) {
+  private static Column detail(CleanConfig config, List<SourceConfig> sources, LocalDate runDate) {
     Column chars = length(col("text_clean")).cast(DataTypes.StringType);
     Column reason = col("reason");
-    return when(reason.equalTo(MALFORMED), lit("line does not parse with the source's format and schema (wrong column count, bad quoting or a value of the wrong type)"))
+    Instant[] window = eventTimeWindow(config, runDate);
+    Column charset = lit("UTF-8");
+    for (SourceConfig source : sources) {
+      charset = when(col("source").equalTo(source.name()), lit(source.charset().name())).otherwise(charset);
+    }
+    return when(reason.equalTo(INVALID_ENCODING),
+            concat(lit("bytes that are not valid "), charset, lit(" at character "),
+                instr(col("raw_record"), REPLACEMENT).minus(1).cast(DataTypes.StringType),
+                lit(" of the record (decoded as U+FFFD); set sources."), col("source"),
+                lit(".charset to the file's encoding (e.g. ISO-8859-1) or fix the bytes")))
+        .when(reason.equalTo(MALFORMED),
+            coalesce(col("malformed_reason"),
+                lit("line does not parse with the source's format and schema (wrong column count, bad quoting or a value of the wrong type)")))
         .when(reason.equalTo(MISSING_TEXT), lit("text is missing or empty after cleaning"))
         .when(reason.equalTo(TEXT_TOO_SHORT), concat(lit("cleaned text has "), chars, lit(" characters, fewer than clean.min-chars = " + config.minChars())))
         .when(reason.equalTo(TEXT_TOO_LONG), concat(lit("cleaned text has "), chars, lit(" characters, more than clean.max-chars = " + config.maxChars())))
         .when(reason.equalTo(BAD_TIMESTAMP), concat(lit("timestamp '"), col("timestamp_raw"), lit("' matches none of clean.timestamp-formats")))
+        .when(reason.equalTo(IMPLAUSIBLE_TIMESTAMP),
+            concat(lit("timestamp '"), col("timestamp_raw"), lit("' is outside " + window[0] + " .. " + window[1]
+                + " (clean.event-time-min .. run date + clean.event-time-max-ahead)")))
         .when(reason.equalTo(MISSING_TIMESTAMP), concat(lit("a "), col("domain"), lit(" document needs a timestamp (clean.require-timestamp)")))
         .when(reason.equalTo(UNKNOWN_LABEL), concat(lit("label '"), col("label_raw"), lit("' is not in sources."), col("source"), lit(".labels")));
   }

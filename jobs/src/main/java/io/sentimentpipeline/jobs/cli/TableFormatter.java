@@ -39,7 +39,12 @@ final class TableFormatter {
     return out.toString();
   }
 
-  /** RFC 4180: a header, fields quoted when they hold a comma, quote or line break; NULL is empty. */
+  /**
+   * RFC 4180: a header, fields quoted when they hold a comma, quote or line break; NULL is empty. A
+   * cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage return)
+   * gets a leading apostrophe, the OWASP advice against CSV injection; numbers such as -1.5 stay as
+   * they are.
+   */
   static String csv(List<String> headers, List<List<String>> rows) {
     StringBuilder out = new StringBuilder();
     List<List<String>> all = new ArrayList<>();
@@ -47,7 +52,7 @@ final class TableFormatter {
     all.addAll(rows);
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {
-        String value = row.get(i) == null ? "" : row.get(i);
+        String value = row.get(i) == null ? "" : neutraliseFormula(row.get(i));
         if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
           value = '"' + value.replace("\"", "\"\"") + '"';
         }
@@ -57,6 +62,16 @@ final class TableFormatter {
     }
     return out.toString();
   }
+
+  static String neutraliseFormula(String value) {
+    if (value.isEmpty() || "=+-@\t\r".indexOf(value.charAt(0)) < 0 || NUMBER.matcher(value).matches()) {
+      return value;
+    }
+    return "'" + value;
+  }
+
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private static String cell(String value) {
     String text = value == null ? "NULL" : value.replace('\n', ' ');

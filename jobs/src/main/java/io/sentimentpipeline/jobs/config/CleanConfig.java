@@ -1,11 +1,22 @@
 package io.sentimentpipeline.jobs.config;
 
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 
-/** Bounds and parsing rules of the clean stage ({@code clean.*}). */
+/**
+ * Bounds and parsing rules of the clean stage ({@code clean.*}). Event times outside {@code
+ * eventTimeMin} .. run date + {@code eventTimeMaxAhead} are implausible: such a row is quarantined
+ * rather than sent on to tables and writers that cannot hold it (Delta refuses years before 1582).
+ */
 public record CleanConfig(
-    int minChars, int maxChars, List<String> timestampFormats, Set<Domain> requireTimestamp) {
+    int minChars,
+    int maxChars,
+    List<String> timestampFormats,
+    Set<Domain> requireTimestamp,
+    LocalDate eventTimeMin,
+    Duration eventTimeMaxAhead) {
 
   public CleanConfig {
     if (minChars < 1) {
@@ -17,6 +28,12 @@ public record CleanConfig(
     }
     if (timestampFormats.isEmpty()) {
       throw new ConfigError("clean.timestamp-formats", "must list at least one pattern");
+    }
+    if (eventTimeMin.isBefore(LocalDate.of(1900, 1, 1))) {
+      throw new ConfigError("clean.event-time-min", "must be 1900-01-01 or later, got " + eventTimeMin);
+    }
+    if (eventTimeMaxAhead.isNegative()) {
+      throw new ConfigError("clean.event-time-max-ahead", "must not be negative, got " + eventTimeMaxAhead);
     }
     timestampFormats = List.copyOf(timestampFormats);
     requireTimestamp = Set.copyOf(requireTimestamp);

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -140,9 +141,19 @@ public final class ConfigLoader {
               s.getString("schema"),
               stringMap(s.getConfig("columns")),
               s.hasPath("labels") ? stringMap(s.getConfig("labels")) : Map.of(),
-              s.hasPath("options") ? stringMap(s.getConfig("options")) : Map.of()));
+              s.hasPath("options") ? stringMap(s.getConfig("options")) : Map.of(),
+              s.hasPath("charset") ? charset(s.getString("charset"), key + ".charset") : null,
+              s.hasPath("follow-symlinks") && s.getBoolean("follow-symlinks")));
     }
     return sources;
+  }
+
+  private static Charset charset(String name, String key) {
+    try {
+      return Charset.forName(name);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(key, "is not a character set this JVM knows: '" + name + "' (e.g. UTF-8, ISO-8859-1, windows-1252)");
+    }
   }
 
   private static CleanConfig clean(Config c) {
@@ -151,7 +162,12 @@ public final class ConfigLoader {
       required.add(Domain.parse(domain, "clean.require-timestamp"));
     }
     return new CleanConfig(
-        c.getInt("min-chars"), c.getInt("max-chars"), c.getStringList("timestamp-formats"), required);
+        c.getInt("min-chars"),
+        c.getInt("max-chars"),
+        c.getStringList("timestamp-formats"),
+        required,
+        date(c, "event-time-min", "clean.event-time-min"),
+        c.getDuration("event-time-max-ahead"));
   }
 
   private static EntityConfig entities(Config c) {

@@ -1,5 +1,7 @@
 package io.sentimentpipeline.jobs.config;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One raw input: where its files are, how to parse them (explicit schema), and which of its
  * columns hold the pipeline's fields ({@code id}, {@code text}, {@code title}, {@code label},
- * {@code timestamp}; only {@code text} is required).
+ * {@code timestamp}; only {@code text} is required), the files' character set, and whether a
+ * symbolic link matched by the path is followed (off by default: a link can point anywhere).
  */
 public record SourceConfig(
     String name,
@@ -20,7 +23,9 @@ public record SourceConfig(
     String schemaDdl,
     Map<String, String> columns,
     Map<String, String> labels,
-    Map<String, String> options) {
+    Map<String, String> options,
+    Charset charset,
+    boolean followSymlinks) {
 
   public static final Set<String> FIELDS = Set.of("id", "text", "title", "label", "timestamp");
   public static final Set<String> LABELS = Set.of("negative", "neutral", "positive");
@@ -54,12 +59,36 @@ public record SourceConfig(
             throw new ConfigError(
                 key + ".labels." + raw, "must map to negative, neutral or positive; got '" + label + "'");
           }
-          normalisedLabels.put(raw.trim().toLowerCase(Locale.ROOT), label);
+          normalisedLabels.put(labelKey(raw), label);
         });
+    if (charset == null) {
+      charset = StandardCharsets.UTF_8;
+    }
+    if (charset.name().startsWith("UTF-16") || charset.name().startsWith("UTF-32")) {
+      throw new ConfigError(
+          key + ".charset",
+          "is " + charset.name() + ", which Spark's line reader cannot split; convert the files to UTF-8"
+              + " (iconv -f " + charset.name() + " -t UTF-8)");
+    }
     columns = Map.copyOf(columns);
     labels = Map.copyOf(normalisedLabels);
     options = Map.copyOf(options);
   }
+
+  /** A source in UTF-8 that does not follow symbolic links. */
+  public SourceConfig(
+      String name, Domain domain, SourceFormat format, String path, String schemaDdl,
+      Map<String, String> columns, Map<String, String> labels, Map<String, String> options) {
+    this(name, domain, format, path, schemaDdl, columns, labels, options, StandardCharsets.UTF_8, false);
+  }
+
+  /** A label value as the label mapping sees it: Unicode whitespace at either end removed, lower case. */
+  public static String labelKey(String raw) {
+    return raw.replaceAll(LABEL_PADDING, "").toLowerCase(Locale.ROOT);
+  }
+
+  /** Unicode whitespace (tab, NBSP, line breaks...) around a label value: ignored when labels map. */
+  public static final String LABEL_PADDING = "^[\\s\\p{Z}]+|[\\s\\p{Z}]+$";
 
   /** The explicit read schema. */
   public StructType schema() {

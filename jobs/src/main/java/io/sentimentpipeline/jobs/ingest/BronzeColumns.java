@@ -16,13 +16,11 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The pure mapping from a source's parsed rows to the bronze layout every source shares: the
- * pipeline's fields as strings, the raw record (the unparsed line, or the parsed columns as JSON),
- * and ingest metadata.
+ * pipeline's fields as strings, whether the record is malformed and why (when the reader knows more
+ * than "does not parse"), the raw record (the unparsed line, or the parsed columns as JSON), and
+ * ingest metadata. Its input is what {@link SourceReader} reads.
  */
 public final class BronzeColumns {
-
-  /** Spark's column for lines that did not parse with the explicit schema. */
-  public static final String CORRUPT_RECORD = "_corrupt_record";
 
   private BronzeColumns() {}
 
@@ -30,8 +28,8 @@ public final class BronzeColumns {
       Dataset<Row> parsed, SourceConfig source, String batchId, Timestamp ingestedAt) {
     Column[] sourceColumns =
         Arrays.stream(source.schema().fieldNames()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
-    boolean hasCorrupt = Arrays.asList(parsed.columns()).contains(CORRUPT_RECORD);
-    Column corrupt = hasCorrupt ? col(CORRUPT_RECORD) : lit(null).cast(DataTypes.StringType);
+    Column corrupt = col(SourceReader.CORRUPT_RECORD);
+    Column problem = col(SourceReader.PROBLEM);
     return parsed.select(
         lit(batchId).as("batch_id"),
         lit(source.name()).as("source"),
@@ -41,11 +39,12 @@ public final class BronzeColumns {
         field(source, "text").as("text"),
         field(source, "label").as("label_raw"),
         field(source, "timestamp").as("timestamp_raw"),
-        corrupt.isNotNull().as("malformed"),
+        corrupt.isNotNull().or(problem.isNotNull()).as("malformed"),
+        problem.as("malformed_reason"),
         coalesce(corrupt, to_json(struct(sourceColumns))).as("raw_record"),
-        col("_metadata.file_path").as("source_file"),
-        col("_metadata.file_size").as("source_file_size"),
-        col("_metadata.file_modification_time").as("source_file_modified_at"),
+        col("_source_file").as("source_file"),
+        col("_source_file_size").as("source_file_size"),
+        col("_source_file_modified_at").as("source_file_modified_at"),
         lit(ingestedAt).as("ingested_at"));
   }
 

@@ -31,16 +31,25 @@ class CleanTransformsTest extends SparkTestBase {
           .add("label_raw", DataTypes.StringType)
           .add("timestamp_raw", DataTypes.StringType)
           .add("malformed", DataTypes.BooleanType)
+          .add("malformed_reason", DataTypes.StringType)
           .add("raw_record", DataTypes.StringType)
           .add("source_file", DataTypes.StringType)
           .add("ingested_at", DataTypes.TimestampType);
 
   private static final List<Row> ROWS = new ArrayList<>();
+  private static final java.time.LocalDate RUN_DATE = java.time.LocalDate.parse("2026-11-28");
   private static Map<String, Row> byId;
 
   private static void add(String domain, String id, String title, String text, String label, String ts, boolean malformed) {
     String source = domain.equals("news") ? "news" : "reviews";
-    ROWS.add(RowFactory.create("b1", source, domain, id, title, text, label, ts, malformed, "{raw " + id + "}", "file:/in/" + source, Timestamp.valueOf("2026-11-28 00:00:00")));
+    add(domain, id, title, text, label, ts, malformed, null, "{raw " + id + "}");
+  }
+
+  private static void add(
+      String domain, String id, String title, String text, String label, String ts, boolean malformed,
+      String malformedReason, String raw) {
+    String source = domain.equals("news") ? "news" : "reviews";
+    ROWS.add(RowFactory.create("b1", source, domain, id, title, text, label, ts, malformed, malformedReason, raw, "file:/in/" + source, Timestamp.valueOf("2026-11-28 00:00:00")));
   }
 
   @BeforeAll
@@ -57,10 +66,22 @@ class CleanTransformsTest extends SparkTestBase {
     add("review", "no-date", null, "No date is fine for a review.", null, null, false);
     add("news", "late-utc", "Novex shares plunge", "$NVX fell after the probe. Orchard Apple pie festival opens.", "bearish", "2026-11-20T21:30:00-05:00", false);
     add("news", "no-date-news", "Acorel wins contract", "NYSE: ACRL rose.", null, null, false);
+    add("review", "ancient", null, "Bought it in the year one.", "5", "0001-01-01", false);
+    add("review", "medieval", null, "A very old review.", "5", "1500-06-01T00:00:00Z", false);
+    add("review", "never", null, "Valid until forever.", "5", "9999-12-31", false);
+    add("review", "tomorrow-plus", null, "Written in the future.", "5", "2026-11-30T00:00:00Z", false);
+    add("review", "micros", null, "Fraction of a second.", "5", "2026-10-01T10:00:00.123456Z", false);
+    add("review", "nanos", null, "Nine fraction digits.", "5", "2026-10-01T10:00:00.123456789+0000", false);
+    add("review", "compact-offset", null, "Offset without colon.", "5", "2026-10-01T10:00:00-0500", false);
+    add("review", "label-nbsp", null, "Label padded with NBSP.", "\u00A05\t", null, false);
+    add("news", "label-newline", "Padded label", "Finwick Bank opens a branch.", "bullish\n", "2026-10-01", false);
+    add("review", "latin1", null, "caf\uFFFD cr\uFFFDme", "5", null, false, null, "{\"body\":\"caf\uFFFD cr\uFFFDme\"}");
+    add("review", "json-array", null, null, null, null, true, "line holds a JSON array, not one JSON object", "[]");
     PipelineConfig config = config("clean.max-chars=1000");
     Dataset<Row> normalised =
         CleanTransforms.normalise(
-            spark.createDataFrame(ROWS, BRONZE), config.sources(), config.clean(), config.entities().extractor());
+            spark.createDataFrame(ROWS, BRONZE), config.sources(), config.clean(), config.entities().extractor(),
+            RUN_DATE);
     byId = new HashMap<>();
     for (Row row : normalised.collectAsList()) {
       byId.put(row.getAs("record_id"), row);
@@ -83,6 +104,41 @@ class CleanTransformsTest extends SparkTestBase {
     assertThat(reason("no-date-news")).isEqualTo(CleanTransforms.MISSING_TIMESTAMP);
     assertThat(byId.get("long").<String>getAs("detail")).contains("clean.max-chars = 1000");
     assertThat(byId.get("bad-date").<String>getAs("detail")).contains("31/02/2026");
+  }
+
+  @Test
+  void eventTimesOutsideThePlausibleWindowAreQuarantined() {
+    assertThat(reason("ancient")).isEqualTo(CleanTransforms.IMPLAUSIBLE_TIMESTAMP);
+    assertThat(reason("medieval")).isEqualTo(CleanTransforms.IMPLAUSIBLE_TIMESTAMP);
+    assertThat(reason("never")).isEqualTo(CleanTransforms.IMPLAUSIBLE_TIMESTAMP);
+    assertThat(reason("tomorrow-plus")).as("run date 2026-11-28 + 1 day ends at 2026-11-30T00:00Z")
+        .isEqualTo(CleanTransforms.IMPLAUSIBLE_TIMESTAMP);
+    assertThat(byId.get("never").<String>getAs("detail"))
+        .contains("'9999-12-31'", "1970-01-01T00:00:00Z .. 2026-11-30T00:00:00Z", "clean.event-time-min");
+  }
+
+  @Test
+  void iso8601VariantsParse() {
+    assertThat(reason("micros")).isNull();
+    assertThat(byId.get("micros").<Timestamp>getAs("event_ts").toInstant().toString()).isEqualTo("2026-10-01T10:00:00.123456Z");
+    assertThat(byId.get("nanos").<Timestamp>getAs("event_ts").toInstant().toString()).startsWith("2026-10-01T10:00:00.123456");
+    assertThat(byId.get("compact-offset").<Timestamp>getAs("event_ts").toInstant().toString()).isEqualTo("2026-10-01T15:00:00Z");
+  }
+
+  @Test
+  void labelsPaddedWithUnicodeWhitespaceMapLikeTheirTrimmedForm() {
+    assertThat(reason("label-nbsp")).isNull();
+    assertThat(byId.get("label-nbsp").<String>getAs("label")).isEqualTo("positive");
+    assertThat(byId.get("label-newline").<String>getAs("label")).isEqualTo("positive");
+  }
+
+  @Test
+  void undecodableBytesAndReaderProblemsAreNamed() {
+    assertThat(reason("latin1")).isEqualTo(CleanTransforms.INVALID_ENCODING);
+    assertThat(byId.get("latin1").<String>getAs("detail"))
+        .contains("not valid UTF-8 at character 12 of the record", "sources.reviews.charset");
+    assertThat(reason("json-array")).isEqualTo(CleanTransforms.MALFORMED);
+    assertThat(byId.get("json-array").<String>getAs("detail")).isEqualTo("line holds a JSON array, not one JSON object");
   }
 
   @Test
@@ -124,6 +180,7 @@ class CleanTransformsTest extends SparkTestBase {
     Dataset<Row> accepted = CleanTransforms.accepted(spark.createDataFrame(new ArrayList<>(byId.values()), byId.get("ok").schema()));
     List<Row> deduped = CleanTransforms.dedupe(accepted).collectAsList();
     assertThat(deduped).extracting(row -> row.<String>getAs("record_id"))
-        .containsExactlyInAnyOrder("ok", "no-date", "late-utc");
+        .containsExactlyInAnyOrder(
+            "ok", "no-date", "late-utc", "micros", "nanos", "compact-offset", "label-nbsp", "label-newline");
   }
 }

@@ -157,7 +157,7 @@ class IngestAndCleanJobTest extends SparkTestBase {
 
     assertThatThrownBy(() -> IngestJob.run(spark, config(String.format(source, bad)), NIGHT_2))
         .isInstanceOf(PipelineException.class)
-        .hasMessageContaining("Cannot read source 'shop'")
+        .hasMessageContaining("No new file of source 'shop' could be read")
         .hasMessageContaining("parquet-bad")
         .hasMessageContaining("sources.shop.format, .schema");
   }

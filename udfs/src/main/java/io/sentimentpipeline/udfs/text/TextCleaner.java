@@ -45,16 +45,25 @@ public final class TextCleaner {
     return WHITESPACE_RUN.matcher(text).replaceAll(" ").strip();
   }
 
-  /** Removes tags (keeping their text) and decodes entities; "a &lt; b" stays a literal "a < b". */
+  /**
+   * Decodes entities, then removes tags (keeping their text), until nothing changes: an encoded
+   * {@code &lt;script&gt;} or a tag rebuilt by removing another ({@code <scr<b>ipt>}) never comes
+   * out as live markup. "a &lt; b" stays a literal "a < b".
+   */
   static String stripHtml(String text) {
-    if (text.indexOf('<') < 0 && text.indexOf('&') < 0) {
-      return text;
+    String current = text;
+    for (int round = 0; round < 8 && (current.indexOf('<') >= 0 || current.indexOf('&') >= 0); round++) {
+      String stripped = StringEscapeUtils.unescapeHtml4(current);
+      stripped = SCRIPT_OR_STYLE.matcher(stripped).replaceAll(" ");
+      stripped = COMMENT.matcher(stripped).replaceAll(" ");
+      stripped = BLOCK_TAG.matcher(stripped).replaceAll(" ");
+      stripped = ANY_TAG.matcher(stripped).replaceAll("");
+      if (stripped.equals(current)) {
+        break;
+      }
+      current = stripped;
     }
-    String stripped = SCRIPT_OR_STYLE.matcher(text).replaceAll(" ");
-    stripped = COMMENT.matcher(stripped).replaceAll(" ");
-    stripped = BLOCK_TAG.matcher(stripped).replaceAll(" ");
-    stripped = ANY_TAG.matcher(stripped).replaceAll("");
-    return StringEscapeUtils.unescapeHtml4(stripped);
+    return current;
   }
 
   /**

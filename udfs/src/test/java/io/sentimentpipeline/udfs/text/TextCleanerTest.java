@@ -13,9 +13,12 @@ class TextCleanerTest {
   }
 
   @Test
-  void keepsEscapedMarkupAsTextAndLeavesComparisonsAlone() {
-    assertThat(TextCleaner.clean("use &lt;b&gt; for bold")).isEqualTo("use <b> for bold");
-    assertThat(TextCleaner.clean("a < b and c > d")).isEqualTo("a < b and c > d");
+  void escapedMarkupNeverComesOutLiveAndComparisonsStay() {
+    assertThat(TextCleaner.clean("ok &lt;script&gt;alert(1)&lt;/script&gt; fine")).isEqualTo("ok fine");
+    assertThat(TextCleaner.clean("use &lt;b&gt;bold&lt;/b&gt; text")).isEqualTo("use bold text");
+    assertThat(TextCleaner.clean("x &amp;lt;img src=x onerror=alert(1)&amp;gt; y")).isEqualTo("x y");
+    assertThat(TextCleaner.clean("a <scr<b>ipt>alert(1)</script> b")).doesNotContain("<script");
+    assertThat(TextCleaner.clean("a &lt; b and c > d, AT&amp;T")).isEqualTo("a < b and c > d, AT&T");
   }
 
   @Test

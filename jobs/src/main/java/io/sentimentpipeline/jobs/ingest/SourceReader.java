@@ -1,0 +1,144 @@
+package io.sentimentpipeline.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.decode;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.sentimentpipeline.jobs.config.SourceConfig;
+import io.sentimentpipeline.udfs.text.TextFunctions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Reads a source's files with its explicit schema into the columns {@link BronzeColumns} maps: the
+ * source's columns, {@code _corrupt_record} (the raw text of a record that does not parse), {@code
+ * _problem} (why a record that parsed still cannot be trusted) and the file's metadata. Paths are
+ * read literally (no glob expansion), so names with {@code [}, {@code %} or a newline are just names.
+ */
+final class SourceReader {
+
+  static final String CORRUPT_RECORD = "_corrupt_record";
+  static final String PROBLEM = "_problem";
+
+  private SourceReader() {}
+
+  static Dataset<Row> read(SparkSession spark, SourceConfig source, List<String> paths) {
+    String[] files = paths.toArray(String[]::new);
+    return switch (source.format()) {
+      case CSV -> csv(spark, source, files);
+      case JSONL -> jsonLines(spark, source, files);
+      case PARQUET -> withMetadata(spark.read().option("__globPaths__", "false").schema(source.schema()).parquet(files), null);
+    };
+  }
+
+  private static Dataset<Row> csv(SparkSession spark, SourceConfig source, String[] files) {
+    Map<String, String> options = new HashMap<>(source.options());
+    if (!options.containsKey("encoding") && !options.containsKey("charset")) {
+      options.put("encoding", source.charset().name());
+    }
+    DataFrameReader reader =
+        spark.read().options(options)
+            .option("__globPaths__", "false")
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
+            .schema(source.schema().add(CORRUPT_RECORD, DataTypes.StringType));
+    Dataset<Row> parsed = reader.csv(files);
+    Column problem = lit(null).cast(DataTypes.StringType);
+    if (Boolean.parseBoolean(options.getOrDefault("multiLine", "false"))) {
+      problem = swallowedRecords(source, options);
+    }
+    return withMetadata(parsed, problem);
+  }
+
+  /**
+   * In multi-line mode an unbalanced quote makes one field run to the end of the file. A text field
+   * with a later line that holds as many delimiters as a whole record is most likely that: flag it
+   * (its raw text, with every swallowed line, goes to quarantine) instead of keeping it as a document.
+   */
+  private static Column swallowedRecords(SourceConfig source, Map<String, String> options) {
+    int delimiters = source.schema().fieldNames().length - 1;
+    String delimiter = options.getOrDefault("sep", options.getOrDefault("delimiter", ","));
+    Column problem = lit(null).cast(DataTypes.StringType);
+    if (delimiters < 1) {
+      return problem;
+    }
+    String looksLikeRecords = "\\n([^\\n]*" + Pattern.quote(delimiter) + "){" + delimiters + "}";
+    for (String field : List.of("text", "title")) {
+      String column = source.column(field);
+      if (column != null) {
+        problem =
+            when(col("`" + column + "`").rlike(looksLikeRecords),
+                    lit("field '" + column + "' runs over lines that look like whole records: an unbalanced"
+                        + " quote swallowed the records after it"))
+                .otherwise(problem);
+      }
+    }
+    return problem;
+  }
+
+  /**
+   * JSON lines are read as text and parsed with {@code from_json}, so each row keeps its exact line
+   * and {@link io.sentimentpipeline.udfs.text.JsonLineCheck} can see what Spark's reader would drop.
+   */
+  private static Dataset<Row> jsonLines(SparkSession spark, SourceConfig source, String[] files) {
+    Map<String, String> options = new HashMap<>(source.options());
+    options.put("mode", "PERMISSIVE");
+    options.put("columnNameOfCorruptRecord", CORRUPT_RECORD);
+    Set<String> stringFields = new LinkedHashSet<>();
+    Stream.of("text", "title").map(source::column).filter(column -> column != null).forEach(stringFields::add);
+    Column line = regexp_replace(decode(col("value").cast(DataTypes.BinaryType), source.charset().name()), "^\uFEFF", "");
+    Dataset<Row> lines =
+        spark.read().option("__globPaths__", "false").text(files)
+            .select(line.as("_line"), col("_metadata"))
+            .where(trim(col("_line")).notEqual(""));
+    List<Column> columns = new ArrayList<>();
+    for (String name : source.schema().fieldNames()) {
+      columns.add(col("_parsed.`" + name + "`").as(name));
+    }
+    columns.add(col("_line").as(CORRUPT_RECORD + "_line"));
+    columns.add(col("_parsed." + CORRUPT_RECORD).isNotNull().as("_corrupt"));
+    columns.add(TextFunctions.jsonLineProblem(stringFields).apply(col("_line")).as(PROBLEM));
+    columns.add(col("_metadata"));
+    Dataset<Row> parsed =
+        lines.withColumn("_parsed", from_json(col("_line"), source.schema().add(CORRUPT_RECORD, DataTypes.StringType), options))
+            .select(columns.toArray(Column[]::new));
+    // A JSON line is its own raw record, parsed or not: keep it whole when anything is wrong with it.
+    return parsed
+        .withColumn(CORRUPT_RECORD, when(col("_corrupt").or(col(PROBLEM).isNotNull()), col(CORRUPT_RECORD + "_line")))
+        .withColumn(PROBLEM, when(col(PROBLEM).isNotNull(), col(PROBLEM))
+            .when(col("_corrupt"), lit("a value does not fit the schema (wrong type)")))
+        .drop("_corrupt", CORRUPT_RECORD + "_line")
+        .withColumn("_source_file", col("_metadata.file_path"))
+        .withColumn("_source_file_size", col("_metadata.file_size"))
+        .withColumn("_source_file_modified_at", col("_metadata.file_modification_time"))
+        .drop("_metadata");
+  }
+
+  private static Dataset<Row> withMetadata(Dataset<Row> parsed, Column problem) {
+    Dataset<Row> withProblem =
+        parsed.withColumn(PROBLEM, problem == null ? lit(null).cast(DataTypes.StringType) : problem);
+    if (!List.of(parsed.columns()).contains(CORRUPT_RECORD)) {
+      withProblem = withProblem.withColumn(CORRUPT_RECORD, lit(null).cast(DataTypes.StringType));
+    }
+    return withProblem
+        .withColumn("_source_file", col("_metadata.file_path"))
+        .withColumn("_source_file_size", col("_metadata.file_size"))
+        .withColumn("_source_file_modified_at", col("_metadata.file_modification_time"));
+  }
+}
