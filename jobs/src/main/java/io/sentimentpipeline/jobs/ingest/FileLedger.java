@@ -40,7 +40,10 @@ final class FileLedger {
 
   private FileLedger() {}
 
-  /** Files the ledger holds for a source as done: anything but {@code failed}, which is retried. */
+  /**
+   * Files the ledger holds for a source, whatever became of them: reading the same bytes again
+   * would end the same way. A file rewritten or touched has a new size or time and is read again.
+   */
   static Set<SourceFile> done(SparkSession spark, Warehouse warehouse, String source) {
     Set<SourceFile> files = new HashSet<>();
     if (!warehouse.exists(spark, TABLE)) {
@@ -48,7 +51,7 @@ final class FileLedger {
     }
     for (Row row :
         spark.read().format("delta").load(warehouse.location(TABLE))
-            .where("source = '" + source.replace("'", "") + "' and status <> 'failed'")
+            .where(org.apache.spark.sql.functions.col("source").equalTo(source))
             .select("path", "size", "modified_at").distinct().collectAsList()) {
       files.add(new SourceFile(row.getString(0), row.getLong(1), row.getTimestamp(2).getTime()));
     }

@@ -29,7 +29,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Reads a source's files with its explicit schema into the columns {@link BronzeColumns} maps: the
  * source's columns, {@code _corrupt_record} (the raw text of a record that does not parse), {@code
  * _problem} (why a record that parsed still cannot be trusted) and the file's metadata. Paths are
- * read literally (no glob expansion), so names with {@code [}, {@code %} or a newline are just names.
+ * read literally: glob characters in names are escaped, so {@code [1]}, {@code *} or {@code ?} in a
+ * name are just characters. (Spark's {@code __globPaths__=false} is no substitute: reading several
+ * such paths together with it returned some files' rows more than once.)
  */
 final class SourceReader {
 
@@ -39,12 +41,17 @@ final class SourceReader {
   private SourceReader() {}
 
   static Dataset<Row> read(SparkSession spark, SourceConfig source, List<String> paths) {
-    String[] files = paths.toArray(String[]::new);
+    String[] files = paths.stream().map(SourceReader::literalGlob).toArray(String[]::new);
     return switch (source.format()) {
       case CSV -> csv(spark, source, files);
       case JSONL -> jsonLines(spark, source, files);
-      case PARQUET -> withMetadata(spark.read().option("__globPaths__", "false").schema(source.schema()).parquet(files), null);
+      case PARQUET -> withMetadata(spark.read().schema(source.schema()).parquet(files), null);
     };
+  }
+
+  /** A Hadoop glob that matches exactly {@code path}. */
+  static String literalGlob(String path) {
+    return path.replaceAll("([\\\\\\[\\]{}*?])", "\\\\$1");
   }
 
   private static Dataset<Row> csv(SparkSession spark, SourceConfig source, String[] files) {
@@ -54,7 +61,7 @@ final class SourceReader {
     }
     DataFrameReader reader =
         spark.read().options(options)
-            .option("__globPaths__", "false")
+            
             .option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
             .schema(source.schema().add(CORRUPT_RECORD, DataTypes.StringType));
@@ -104,7 +111,7 @@ final class SourceReader {
     Stream.of("text", "title").map(source::column).filter(column -> column != null).forEach(stringFields::add);
     Column line = regexp_replace(decode(col("value").cast(DataTypes.BinaryType), source.charset().name()), "^\uFEFF", "");
     Dataset<Row> lines =
-        spark.read().option("__globPaths__", "false").text(files)
+        spark.read().text(files)
             .select(line.as("_line"), col("_metadata"))
             .where(trim(col("_line")).notEqual(""));
     List<Column> columns = new ArrayList<>();

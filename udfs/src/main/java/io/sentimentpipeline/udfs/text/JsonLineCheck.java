@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Set;
 
@@ -47,11 +46,11 @@ public final class JsonLineCheck {
       }
       return null;
     } catch (JsonProcessingException e) {
-      String message = e.getOriginalMessage();
-      return "not valid JSON at character " + e.getLocation().getCharOffset() + ": "
-          + message.lines().findFirst().orElse(message);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a String source does no I/O
+      String message = String.valueOf(e.getOriginalMessage());
+      String where = e.getLocation() == null ? "" : " at character " + e.getLocation().getCharOffset();
+      return "not valid JSON" + where + ": " + message.lines().findFirst().orElse(message);
+    } catch (IOException | RuntimeException e) { // e.g. Jackson's nesting-depth limit
+      return "not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
   }
 

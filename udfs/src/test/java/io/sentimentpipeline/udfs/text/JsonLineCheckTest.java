@@ -29,5 +29,6 @@ class JsonLineCheckTest {
     assertThat(problem("{\"body\": 12}")).isEqualTo("field 'body' holds a JSON number, not a string");
     assertThat(problem("{\"headline\": [\"a\"]}")).isEqualTo("field 'headline' holds a JSON array, not a string");
     assertThat(problem("{\"body\": \"cut")).startsWith("not valid JSON");
+    assertThat(problem("{\"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}")).startsWith("not valid JSON").contains("depth");
   }
 }
