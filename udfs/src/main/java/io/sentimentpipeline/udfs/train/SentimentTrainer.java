@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
+import io.sentimentpipeline.udfs.model.Scalar;
 import io.sentimentpipeline.udfs.model.SentimentClassifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -367,8 +368,9 @@ public final class SentimentTrainer {
       try (GradientCollector collector = Engine.getEngine(ENGINE).newGradientCollector()) {
         NDArray logits =
             model.forward(new ParameterStore(micro, false), inputs, true).singletonOrThrow();
-        NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div(batch.length);
-        collector.backward(loss.div(groupSize));
+        // Constants through Scalar.like, not div(int): autograd keeps them for backward (see Scalar).
+        NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div(Scalar.like(logits, batch.length));
+        collector.backward(loss.div(Scalar.like(loss, groupSize)));
         return loss.getFloat();
       }
     }
