@@ -178,6 +178,42 @@ class SentimentTrainerTest {
   }
 
   @Test
+  void garbageCollectionDuringParallelFitsChangesNothing() throws Exception {
+    // Issue 9: under load (two Spark tasks in one executor JVM, frequent GCs) gradients came out
+    // NaN/Inf at random steps while the losses were right: a scalar that autograd kept for backward
+    // lived in a Java direct buffer that DJL had already released (see Scalar). A GC every
+    // millisecond makes that certain within a few steps.
+    TrainerConfig config = TrainingFixtures.config(3, 8, 1, 2e-3f);
+    List<Double> quiet;
+    try (NDManager models = manager.newSubManager()) {
+      quiet = losses(fit(config, TrainingFixtures.model(models, 7, 0.1f), SMALL_TRAIN,
+          SMALL_VALIDATION, ParameterSync.none(), null, line -> {}));
+    }
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread collector = new Thread(() -> {
+      while (!done.get()) {
+        System.gc();
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+      }
+    });
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (NDManager models = manager.newSubManager()) {
+      SentimentClassifier first = TrainingFixtures.model(models, 7, 0.1f);
+      SentimentClassifier second = TrainingFixtures.model(models, 7, 0.1f);
+      collector.start();
+      var a = pool.submit(() -> fit(config, first, SMALL_TRAIN, SMALL_VALIDATION,
+          ParameterSync.none(), null, line -> {}));
+      var b = pool.submit(() -> fit(config, second, SMALL_TRAIN, SMALL_VALIDATION,
+          ParameterSync.none(), null, line -> {}));
+      assertThat(losses(a.get())).as("first replica").isEqualTo(quiet);
+      assertThat(losses(b.get())).as("second replica").isEqualTo(quiet);
+    } finally {
+      done.set(true);
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void resumedRunEndsWhereAnUninterruptedRunEnds(@TempDir Path dir) throws IOException {
     TrainerConfig config = config(3, 16, 2, 2e-3f, 0.01f, 0.1f, 1f, 10, 0, 0.1f, 1);
     float[][] straight;
