@@ -221,7 +221,8 @@ public final class ConfigLoader {
             t.getLong("max-steps"),
             pooling(t.getString("pooling")),
             (float) t.getDouble("dropout"),
-            t.getInt("sync-every-steps"));
+            t.getInt("sync-every-steps"),
+            t.getInt("max-nonfinite-steps-in-a-row"));
     return new TrainConfig(
         Domain.parse(t.getString("domain"), "train.domain"),
         trainer,

@@ -258,6 +258,7 @@ public final class TrainJob {
     params.put("dropout", Float.toString(t.dropout()));
     params.put("tasks", Integer.toString(train.tasks()));
     params.put("sync-every-steps", Integer.toString(t.syncEverySteps()));
+    params.put("max-nonfinite-steps-in-a-row", Integer.toString(t.maxNonFiniteStepsInARow()));
     params.put("max-length", Integer.toString(config.tokenize().tokenizer().maxLength()));
     return params;
   }

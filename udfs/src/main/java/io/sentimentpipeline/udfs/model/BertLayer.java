@@ -92,7 +92,8 @@ final class BertLayer extends AbstractBlock {
     NDArray q = heads(apply(query, store, x, training), batch, seq);
     NDArray k = heads(apply(key, store, x, training), batch, seq);
     NDArray v = heads(apply(value, store, x, training), batch, seq);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize));
+    NDArray raw = q.matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = raw.div(Scalar.like(raw, (float) Math.sqrt(headSize))); // not div(float): see Scalar
     NDArray probs = scores.add(additiveMask).softmax(-1);
     probs = apply(attentionProbsDropout, store, probs, training);
     NDArray context =

@@ -5,11 +5,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
+import io.sentimentpipeline.udfs.model.Scalar;
 import io.sentimentpipeline.udfs.model.SentimentClassifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +56,8 @@ public final class SentimentTrainer {
    * per JVM (a static flag; a second one throws IllegalStateException).
    */
   private static final Object STEP_LOCK = new Object();
+
+  private static final NDIndex ALL = new NDIndex("...");
 
   private final TrainerConfig config;
   private final List<String> labels;
@@ -143,10 +147,12 @@ public final class SentimentTrainer {
         List<int[]> batches = Batches.training(train, config.batchSize(), new Random(epochSeed));
         double lossSum = 0;
         long samples = 0;
+        long skipped = 0;
         int next = 0;
         while (next < batches.size() && !capReached(state.step)) {
           int groupEnd = Math.min(next + config.accumulationSteps(), batches.size());
           int groupSize = groupEnd - next;
+          double norm;
           synchronized (STEP_LOCK) {
             try (NDManager step = manager.newSubManager()) {
               for (; next < groupEnd; next++) {
@@ -157,11 +163,30 @@ public final class SentimentTrainer {
                         * batch.length;
                 samples += batch.length;
               }
-              update(trainable, optimizer, schedule.rate(state.step + 1), step);
+              norm = update(trainable, optimizer, schedule.rate(state.step + 1), step);
             }
           }
           state.step++;
           stepsThisFit++;
+          if (Double.isFinite(norm)) {
+            state.nonFiniteInARow = 0;
+          } else {
+            skipped++;
+            state.nonFiniteInARow++;
+            progress.accept(
+                String.format(
+                    Locale.ROOT,
+                    "epoch %d/%d step %d/%d skipped: gradient norm is %s (%d in a row, at most %d)",
+                    epoch, config.epochs(), state.step, totalSteps, norm, state.nonFiniteInARow,
+                    config.maxNonFiniteStepsInARow()));
+            if (state.nonFiniteInARow >= config.maxNonFiniteStepsInARow()) {
+              throw new IllegalStateException(
+                  "gradient norm is " + norm + " in " + state.nonFiniteInARow + " optimizer steps in a"
+                      + " row (up to step " + state.step + "; train.max-nonfinite-steps-in-a-row = "
+                      + config.maxNonFiniteStepsInARow() + "): training diverged; lower"
+                      + " train.learning-rate or train.max-grad-norm");
+            }
+          }
           if (state.step % config.syncEverySteps() == 0) {
             sync.average(arrays(trainable), state.step);
           }
@@ -192,7 +217,8 @@ public final class SentimentTrainer {
                 evaluation.loss,
                 evaluation.metrics,
                 samples / trainingSeconds,
-                seconds(epochStart));
+                seconds(epochStart),
+                skipped);
         state.history.add(result);
         state.epochsCompleted = epoch;
         if (validation.isEmpty() || score > state.bestScore) {
@@ -211,7 +237,7 @@ public final class SentimentTrainer {
             String.format(
                 Locale.ROOT,
                 "epoch %d/%d step %d/%d train_loss=%.4f val_loss=%.4f val_acc=%.3f val_macro_f1=%.3f"
-                    + " samples/s=%.1f eta=%s%s",
+                    + " samples/s=%.1f eta=%s%s%s",
                 epoch,
                 config.epochs(),
                 state.step,
@@ -222,6 +248,7 @@ public final class SentimentTrainer {
                 score,
                 result.samplesPerSecond(),
                 eta(trainingSecondsThisFit, stepsThisFit, totalSteps - state.step),
+                skipped > 0 ? " skipped_steps=" + skipped : "",
                 state.stoppedEarly
                     ? " (stopping: no better macro-F1 for " + config.patience() + " epochs)"
                     : ""));
@@ -232,7 +259,7 @@ public final class SentimentTrainer {
       progress.accept(
           String.format(
               Locale.ROOT,
-              "done: best epoch %d val_macro_f1=%.3f after %d steps in %.1f s",
+              "done: best epoch %d val_macro_f1=%.3f after %d steps in %.1f s (this attempt)",
               state.bestEpoch,
               state.bestScore,
               state.step,
@@ -367,15 +394,20 @@ public final class SentimentTrainer {
       try (GradientCollector collector = Engine.getEngine(ENGINE).newGradientCollector()) {
         NDArray logits =
             model.forward(new ParameterStore(micro, false), inputs, true).singletonOrThrow();
-        NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div(batch.length);
-        collector.backward(loss.div(groupSize));
+        // Constants through Scalar.like, not div(int): autograd keeps them for backward (see Scalar).
+        NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div(Scalar.like(logits, batch.length));
+        collector.backward(loss.div(Scalar.like(loss, groupSize)));
         return loss.getFloat();
       }
     }
   }
 
-  /** Clips the accumulated gradients by global norm, takes an AdamW step and zeroes the gradients. */
-  private void update(List<Parameter> trainable, AdamW optimizer, float learningRate, NDManager step) {
+  /**
+   * Clips the accumulated gradients by global norm, takes an AdamW step and zeroes the gradients;
+   * returns the norm. When it is not finite the step is skipped: weights and optimizer state stay
+   * as they were, and the gradients are zeroed all the same.
+   */
+  double update(List<Parameter> trainable, AdamW optimizer, float learningRate, NDManager step) {
     List<NDArray> gradients = new ArrayList<>();
     double squares = 0;
     for (Parameter parameter : trainable) {
@@ -385,15 +417,16 @@ public final class SentimentTrainer {
       squares += gradient.square().sum().getFloat();
     }
     double norm = Math.sqrt(squares);
-    if (!Double.isFinite(norm)) {
-      throw new IllegalStateException("gradient norm is " + norm + ": training diverged");
+    if (Double.isFinite(norm)) {
+      float scale = norm > config.maxGradNorm() ? (float) (config.maxGradNorm() / (norm + 1e-6)) : 1f;
+      optimizer.update(gradients, scale, learningRate, step);
     }
-    float scale = norm > config.maxGradNorm() ? (float) (config.maxGradNorm() / (norm + 1e-6)) : 1f;
-    optimizer.update(gradients, scale, learningRate, step);
-    // PyTorch adds every backward pass into .grad and DJL never clears it: zero it here.
+    // PyTorch adds every backward pass into .grad and DJL never clears it: zero it here (by
+    // assignment: g - g would keep a NaN).
     for (NDArray gradient : gradients) {
-      gradient.subi(gradient);
+      gradient.set(ALL, 0f);
     }
+    return norm;
   }
 
   private Evaluation evaluate(SentimentClassifier model, List<TrainingExample> validation) {
@@ -462,6 +495,7 @@ public final class SentimentTrainer {
     double bestScore = Double.NEGATIVE_INFINITY;
     int epochsWithoutImprovement;
     boolean stoppedEarly;
+    int nonFiniteInARow; // not checkpointed: a resumed run starts a new streak
     final List<EpochResult> history = new ArrayList<>();
     float[][] bestParameters;
 

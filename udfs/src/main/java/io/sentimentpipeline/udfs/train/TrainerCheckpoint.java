@@ -49,7 +49,7 @@ record TrainerCheckpoint(
 
   static final String FILE_NAME = "trainer-checkpoint.bin";
   private static final int MAGIC = 0x53545243; // "STRC"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2; // 2: skipped steps per epoch
 
   static Path file(Path dir) {
     return dir.resolve(FILE_NAME);
@@ -110,6 +110,7 @@ record TrainerCheckpoint(
       out.writeDouble(epoch.validationLoss());
       out.writeDouble(epoch.samplesPerSecond());
       out.writeDouble(epoch.seconds());
+      out.writeLong(epoch.skippedSteps());
       long[][] confusion = epoch.validation().confusion();
       out.writeInt(confusion.length);
       for (long[] row : confusion) {
@@ -153,6 +154,7 @@ record TrainerCheckpoint(
       double validationLoss = in.readDouble();
       double samplesPerSecond = in.readDouble();
       double seconds = in.readDouble();
+      long skippedSteps = in.readLong();
       int classes = in.readInt();
       if (classes != labels.size()) {
         throw new IOException(file + " was written for " + classes + " labels, not " + labels.size());
@@ -171,7 +173,8 @@ record TrainerCheckpoint(
               validationLoss,
               new ClassificationMetrics(labels, confusion),
               samplesPerSecond,
-              seconds));
+              seconds,
+              skippedSteps));
     }
     int count = in.readInt();
     List<String> names = new ArrayList<>();

@@ -11,6 +11,8 @@ import java.io.Serializable;
  *
  * @param maxSteps optimizer steps after which training stops; 0 = no cap
  * @param syncEverySteps optimizer steps between parameter averaging across replicas
+ * @param maxNonFiniteStepsInARow optimizer steps in a row whose gradients may be NaN/Inf (each is
+ *     skipped: no update) before the run fails as diverged
  */
 public record TrainerConfig(
     int epochs,
@@ -26,8 +28,22 @@ public record TrainerConfig(
     long maxSteps,
     Pooling pooling,
     float dropout,
-    int syncEverySteps)
+    int syncEverySteps,
+    int maxNonFiniteStepsInARow)
     implements Serializable {
+
+  /** Default of {@code train.max-nonfinite-steps-in-a-row}. */
+  public static final int DEFAULT_MAX_NONFINITE_STEPS_IN_A_ROW = 5;
+
+  /** With the default {@link #DEFAULT_MAX_NONFINITE_STEPS_IN_A_ROW}. */
+  public TrainerConfig(
+      int epochs, int batchSize, int accumulationSteps, float learningRate, float weightDecay,
+      float warmupFraction, float maxGradNorm, boolean classWeights, int patience, long seed,
+      long maxSteps, Pooling pooling, float dropout, int syncEverySteps) {
+    this(epochs, batchSize, accumulationSteps, learningRate, weightDecay, warmupFraction,
+        maxGradNorm, classWeights, patience, seed, maxSteps, pooling, dropout, syncEverySteps,
+        DEFAULT_MAX_NONFINITE_STEPS_IN_A_ROW);
+  }
 
   public TrainerConfig {
     require(epochs >= 1, "train.epochs must be at least 1");
@@ -41,6 +57,7 @@ public record TrainerConfig(
     require(maxSteps >= 0, "train.max-steps must not be negative");
     require(dropout >= 0 && dropout < 1, "train.dropout must be in [0, 1)");
     require(syncEverySteps >= 1, "train.sync-every-steps must be at least 1");
+    require(maxNonFiniteStepsInARow >= 1, "train.max-nonfinite-steps-in-a-row must be at least 1");
   }
 
   private static void require(boolean condition, String message) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +175,101 @@ class SentimentTrainerTest {
       } finally {
         pool.shutdown();
       }
+    }
+  }
+
+  @Test
+  void garbageCollectionDuringParallelFitsChangesNothing() throws Exception {
+    // Issue 9: under load (two Spark tasks in one executor JVM, frequent GCs) gradients came out
+    // NaN/Inf at random steps while the losses were right: a scalar that autograd kept for backward
+    // lived in a Java direct buffer that DJL had already released (see Scalar). A GC every
+    // millisecond makes that certain within a few steps.
+    TrainerConfig config = TrainingFixtures.config(3, 8, 1, 2e-3f);
+    List<Double> quiet;
+    try (NDManager models = manager.newSubManager()) {
+      quiet = losses(fit(config, TrainingFixtures.model(models, 7, 0.1f), SMALL_TRAIN,
+          SMALL_VALIDATION, ParameterSync.none(), null, line -> {}));
+    }
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread collector = new Thread(() -> {
+      while (!done.get()) {
+        System.gc();
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+      }
+    });
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (NDManager models = manager.newSubManager()) {
+      SentimentClassifier first = TrainingFixtures.model(models, 7, 0.1f);
+      SentimentClassifier second = TrainingFixtures.model(models, 7, 0.1f);
+      collector.start();
+      var a = pool.submit(() -> fit(config, first, SMALL_TRAIN, SMALL_VALIDATION,
+          ParameterSync.none(), null, line -> {}));
+      var b = pool.submit(() -> fit(config, second, SMALL_TRAIN, SMALL_VALIDATION,
+          ParameterSync.none(), null, line -> {}));
+      assertThat(losses(a.get())).as("first replica").isEqualTo(quiet);
+      assertThat(losses(b.get())).as("second replica").isEqualTo(quiet);
+    } finally {
+      done.set(true);
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void aStepWithNonFiniteGradientsChangesNeitherWeightsNorOptimizerState() {
+    boolean gradMode = GradMode.disable();
+    try (NDManager models = manager.newSubManager(); NDManager step = manager.newSubManager()) {
+      SentimentClassifier model = TrainingFixtures.model(models, 7, 0f);
+      Map<String, Parameter> parameters = model.parametersByHuggingFaceName();
+      List<Parameter> trainable = List.copyOf(parameters.values());
+      AdamW optimizer = new AdamW(parameters, 0.01f, step);
+      float[][] before = values(model);
+      NDArray head = parameters.get("classifier.weight").getArray();
+      try (var collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        collector.backward(head.mul(step.create(Float.NaN)).sum());
+      }
+      SentimentTrainer trainer = new SentimentTrainer(TrainingFixtures.config(1, 16, 1, 1e-3f), LABELS);
+      double norm = trainer.update(trainable, optimizer, 1e-3f, step);
+
+      assertThat(norm).isNaN();
+      assertThat(maxAbsDifference(values(model), before)).as("weights").isZero();
+      assertThat(optimizer.updates()).as("AdamW step count").isZero();
+      for (float[][] moments : List.of(optimizer.firstMoments(), optimizer.secondMoments())) {
+        for (float[] moment : moments) {
+          assertThat(moment).as("AdamW moments").containsOnly(0f);
+        }
+      }
+      assertThat(head.getGradient().toFloatArray()).as("gradient cleared for the next step").containsOnly(0f);
+    } finally {
+      GradMode.restore(gradMode);
+    }
+  }
+
+  @Test
+  void nonFiniteStepsAreSkippedAndCountedAndTooManyInARowFailTheRun() {
+    // From step 2 on the weights are NaN, so every later gradient is.
+    ParameterSync poison = (arrays, step) -> {
+      if (step == 2) {
+        arrays.forEach(a -> a.muli(Float.NaN));
+      }
+    };
+    try (NDManager models = manager.newSubManager()) {
+      TrainerConfig five = new TrainerConfig(
+          1, 16, 1, 1e-3f, 0f, 0f, 1f, false, 10, 42L, 5, Pooling.MEAN, 0f, 1, 5);
+      List<String> lines = new ArrayList<>();
+      TrainingHistory history = fit(five, TrainingFixtures.model(models, 7, 0f), SMALL_TRAIN,
+          SMALL_VALIDATION, poison, null, lines::add);
+      assertThat(history.steps()).isEqualTo(5);
+      assertThat(history.epochs().get(0).skippedSteps()).isEqualTo(3);
+      assertThat(lines).filteredOn(line -> line.contains("skipped: gradient norm is NaN")).hasSize(3);
+      assertThat(lines).anyMatch(line -> line.startsWith("epoch 1/1 step 5/5") && line.contains("skipped_steps=3"));
+    }
+    try (NDManager models = manager.newSubManager()) {
+      TrainerConfig two = new TrainerConfig(
+          1, 16, 1, 1e-3f, 0f, 0f, 1f, false, 10, 42L, 5, Pooling.MEAN, 0f, 1, 2);
+      assertThatThrownBy(() -> fit(two, TrainingFixtures.model(models, 7, 0f), SMALL_TRAIN,
+              SMALL_VALIDATION, poison, null, line -> {}))
+          .hasMessageContaining("2 optimizer steps in a row (up to step 4;")
+          .hasMessageContaining("train.max-nonfinite-steps-in-a-row = 2");
     }
   }
 
