@@ -10,6 +10,7 @@ import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.train.ModelBundle;
 import io.sentimentpipeline.jobs.train.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import java.sql.Timestamp;
@@ -92,6 +93,9 @@ public final class ScoreJob {
       }
     }
     Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), config.score().domains());
+    for (ModelRegistry.Champion champion : champions.values()) {
+      ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration()); // fail before any domain is scored
+    }
     List<DomainResult> results = new ArrayList<>();
     champions.forEach((domain, champion) -> results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate)));
     Result result = new Result(results);
@@ -129,8 +133,7 @@ public final class ScoreJob {
     CollectionAccumulator<String> loads = spark.sparkContext().collectionAccumulator("model loads per JVM");
     ScorePartition scorer =
         new ScorePartition(
-            champion.modelName(), champion.version(), champion.bundlePath(), champion.bundleChecksum(),
-            new TokenizerSpec(tokenizer.encoder(), tokenizer.location(), score.maxDocumentTokens()), score,
+            champion, new TokenizerSpec(tokenizer.encoder(), tokenizer.location(), score.maxDocumentTokens()), score,
             Timestamp.from(Instant.now()), loads);
     Dataset<Row> scored = pending.mapPartitions(scorer, Encoders.row(ScorePartition.OUTPUT)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
