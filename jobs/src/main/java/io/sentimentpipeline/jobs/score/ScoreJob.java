@@ -10,6 +10,8 @@ import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.config.TokenizeConfig;
+import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import io.sentimentpipeline.jobs.train.ModelBundle;
 import io.sentimentpipeline.jobs.train.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
@@ -65,11 +67,20 @@ public final class ScoreJob {
 
   private ScoreJob() {}
 
-  /** What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to that JVM's loads of the model. */
-  public record DomainResult(String domain, String model, int version, long scored, Map<String, Long> modelLoadsPerJvm) {
+  /**
+   * What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to that JVM's loads of
+   * the model; {@code untokenized} counts the documents left out because they have no tokens for
+   * the champion's tokenizer, so "nothing new" and "nothing eligible" read differently.
+   */
+  public record DomainResult(
+      String domain, String model, int version, long scored, long untokenized, String tokenizerId, Map<String, Long> modelLoadsPerJvm) {
     @Override
     public String toString() {
-      return String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
+      String line = String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
+      if (untokenized > 0) {
+        return line + "; " + untokenized + " documents have no tokens for tokenizer " + tokenizerId + " (run `./pipeline tokenize` with it)";
+      }
+      return scored == 0 ? line + "; nothing new" : line;
     }
   }
 
@@ -127,7 +138,9 @@ public final class ScoreJob {
       SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate runDate) {
     spark.sparkContext().setJobDescription("score " + domain.key() + " with " + champion.modelName() + " v" + champion.version());
     ScoreConfig score = config.score();
-    Dataset<Row> pending = pending(spark, warehouse, domain, champion, score.backfill() ? null : runDate);
+    LocalDate onlyDate = score.backfill() ? null : runDate;
+    long untokenized = ensureTokens(spark, config, warehouse, domain, champion, onlyDate);
+    Dataset<Row> pending = pending(spark, warehouse, domain, champion, onlyDate);
     pending = pending.repartition(Math.max(2 * spark.sparkContext().defaultParallelism(), 1));
     TokenizerSpec tokenizer = config.tokenize().tokenizer();
     CollectionAccumulator<String> loads = spark.sparkContext().collectionAccumulator("model loads per JVM");
@@ -141,27 +154,86 @@ public final class ScoreJob {
       if (count > 0) {
         merge(spark, warehouse, scored);
       }
-      return new DomainResult(domain.key(), champion.modelName(), champion.version(), count, loadsPerJvm(loads.value()));
+      return new DomainResult(
+          domain.key(), champion.modelName(), champion.version(), count, untokenized, champion.tokenizerId(), loadsPerJvm(loads.value()));
     } finally {
       scored.unpersist();
     }
   }
 
-  /** Documents of the domain with this model's tokens and no score from this model version yet. */
-  private static Dataset<Row> pending(
-      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+  /**
+   * Makes sure the documents to score have tokens for the champion's tokenizer, which need not be
+   * the configured one (a champion trained with another tokenize.max-length). When the champion's
+   * tokenizer is the configured encoder's at another max length, runs tokenize for it; otherwise
+   * fails if no document has its tokens, naming both tokenizers and the command that fixes it.
+   * Returns how many documents still have none (they are left out of this run and reported).
+   */
+  private static long ensureTokens(
+      SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    String needed = champion.tokenizerId();
+    long missing = untokenized(spark, warehouse, domain, onlyDate, needed);
+    if (missing == 0) {
+      return 0;
+    }
+    TokenizeConfig configured = config.tokenize();
+    TokenizerSpec own = configured.tokenizer();
+    int maxLength = maxLength(needed);
+    if (maxLength > 0 && maxLength != own.maxLength()) {
+      TokenizerSpec championSpec = new TokenizerSpec(own.encoder(), own.location(), maxLength);
+      if (championSpec.tokenizerId().equals(needed)) {
+        LOG.info("Score: {} {} documents have no tokens for {}'s tokenizer {}; tokenizing them", missing, domain.key(), champion.describe(), needed);
+        TokenizeJob.run(spark, config, new TokenizeConfig(championSpec, configured.batchSize(), configured.normalizerCleanup()));
+        return untokenized(spark, warehouse, domain, onlyDate, needed);
+      }
+    }
+    if (tokens(spark, warehouse, needed).isEmpty()) {
+      throw new PipelineException(
+          ErrorCategory.BAD_INPUT,
+          missing + " " + domain.key() + " documents have no tokens for the tokenizer of " + champion.describe() + ", " + needed
+              + ", and none has: silver.tokens is built with " + own.tokenizerId() + " (tokenize.*). Run `./pipeline tokenize --set tokenize.encoder="
+              + needed.substring(0, Math.max(needed.indexOf('@'), 0)) + " --set tokenize.max-length=" + maxLength
+              + "` first, or retrain with `./pipeline train --domain " + domain.key() + "` if the encoder's tokenizer.json changed since.");
+    }
+    return missing;
+  }
+
+  private static long untokenized(SparkSession spark, Warehouse warehouse, Domain domain, LocalDate onlyDate, String tokenizerId) {
+    return documents(spark, warehouse, domain, onlyDate)
+        .join(tokens(spark, warehouse, tokenizerId), col("doc_id").equalTo(col("t_doc_id")), "left_anti")
+        .count();
+  }
+
+  /** The N of a tokenizer id {@code encoder@digest/maxN}; 0 if it has none. */
+  private static int maxLength(String tokenizerId) {
+    int at = tokenizerId.lastIndexOf("/max");
+    try {
+      return at < 0 ? 0 : Integer.parseInt(tokenizerId.substring(at + 4));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Dataset<Row> documents(SparkSession spark, Warehouse warehouse, Domain domain, LocalDate onlyDate) {
     Dataset<Row> documents =
         spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
             .where(col("domain").equalTo(domain.key()))
             .select("doc_id", "domain", "source", "event_date", "entities", "text");
-    if (onlyDate != null) {
-      documents = documents.where(col("event_date").equalTo(lit(java.sql.Date.valueOf(onlyDate))));
-    }
-    Dataset<Row> tokens =
-        spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
-            .where(col("tokenizer_id").equalTo(champion.tokenizerId()))
-            .select("doc_id", "input_ids", "truncated");
-    Dataset<Row> pending = documents.join(tokens, "doc_id");
+    return onlyDate == null ? documents : documents.where(col("event_date").equalTo(lit(java.sql.Date.valueOf(onlyDate))));
+  }
+
+  /** silver.tokens of one tokenizer, with doc_id as t_doc_id. */
+  private static Dataset<Row> tokens(SparkSession spark, Warehouse warehouse, String tokenizerId) {
+    return spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+        .where(col("tokenizer_id").equalTo(tokenizerId))
+        .select(col("doc_id").as("t_doc_id"), col("input_ids"), col("truncated"));
+  }
+
+  /** Documents of the domain with this model's tokens and no score from this model version yet. */
+  private static Dataset<Row> pending(
+      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    Dataset<Row> documents = documents(spark, warehouse, domain, onlyDate);
+    Dataset<Row> tokens = tokens(spark, warehouse, champion.tokenizerId());
+    Dataset<Row> pending = documents.join(tokens, col("doc_id").equalTo(col("t_doc_id"))).drop("t_doc_id");
     if (warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
       Dataset<Row> done =
           spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))

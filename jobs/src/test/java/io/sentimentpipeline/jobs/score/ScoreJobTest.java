@@ -16,6 +16,7 @@ import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import io.sentimentpipeline.jobs.train.TrainJob;
 import io.sentimentpipeline.jobs.train.ModelBundle;
+import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.score.ExecutorModelCache;
 import io.sentimentpipeline.udfs.score.ScoringModel;
 import java.nio.file.Files;
@@ -243,6 +244,66 @@ class ScoreJobTest extends SparkTestBase {
       }
     }
     assertThat(ScoreJob.run(spark, scoreConfig(), DAY).scored()).as("the restored bundle scores again").isZero();
+  }
+
+  @Test
+  @Order(7)
+  void aChampionWithAnotherMaxLengthGetsItsTokensBeforeScoring() {
+    appendDocuments("new", 12);
+    TokenizeJob.run(spark, scoreConfig()); // the nightly tokenize, at tokenize.max-length=32
+    TokenizerSpec configured = scoreConfig().tokenize().tokenizer();
+    String championTokenizer = new TokenizerSpec(configured.encoder(), configured.location(), 48).tokenizerId();
+    // Stands in for a champion trained with tokenize.max-length=48.
+    spark.sql("UPDATE ml.models SET tokenizer_id = '" + championTokenizer + "' WHERE status = 'champion'");
+
+    ScoreJob.Result result = ScoreJob.run(spark, scoreConfig(), DAY);
+
+    assertThat(result.scored()).as(result.toString()).isEqualTo(12);
+    assertThat(result.domains().get(0).untokenized()).isZero();
+    assertThat(spark.sql("select count(*) from silver.tokens where tokenizer_id = '" + championTokenizer + "'").first().getLong(0))
+        .as("score tokenized every document for its champion").isEqualTo(DOCS + 12);
+    ScoreJob.Result again = ScoreJob.run(spark, scoreConfig(), DAY);
+    assertThat(again.toString()).endsWith("; nothing new");
+  }
+
+  @Test
+  @Order(8)
+  void aChampionWhoseTokenizerCannotBeBuiltFailsWith65NamingBoth() {
+    appendDocuments("newer", 5);
+    TokenizeJob.run(spark, scoreConfig());
+    String unknown = "all-minilm-l6-v2@000000000000/max64"; // a tokenizer.json that has changed since training
+    spark.sql("UPDATE ml.models SET tokenizer_id = '" + unknown + "' WHERE status = 'champion'");
+    String configured = scoreConfig().tokenize().tokenizer().tokenizerId();
+
+    List<String> args = new ArrayList<>(List.of("score", "--run-date", DAY.toString()));
+    for (String set : scoreOverrides()) {
+      args.addAll(List.of("--set", set));
+    }
+    InProcessCli.Outcome score = InProcessCli.run(spark, args);
+
+    assertThat(score.exitCode()).as(score.describe(args)).isEqualTo(65);
+    assertThat(score.err()).contains(unknown, configured, "`./pipeline tokenize --set tokenize.encoder=all-minilm-l6-v2 --set tokenize.max-length=64`");
+
+    // Once some documents have its tokens, those are scored and the rest are counted, not skipped silently.
+    spark.read().format("delta").load(new Warehouse(config().warehouse()).location(TableName.TOKENS))
+        .where("doc_id = 'newer0' and tokenizer_id = '" + configured + "'")
+        .withColumn("tokenizer_id", org.apache.spark.sql.functions.lit(unknown))
+        .write().format("delta").mode("append").save(new Warehouse(config().warehouse()).location(TableName.TOKENS));
+    ScoreJob.Result partly = ScoreJob.run(spark, scoreConfig(), DAY);
+    assertThat(partly.scored()).isEqualTo(1);
+    assertThat(partly.toString()).contains((DOCS + 12 + 5 - 1) + " documents have no tokens for tokenizer " + unknown);
+  }
+
+  /** {@code count} more review documents of DAY, ids {@code <prefix>0..}, appended to silver.documents. */
+  private static void appendDocuments(String prefix, int count) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rows.add(RowFactory.create(prefix + i, "review", "reviews", Date.valueOf(DAY),
+          scala.collection.JavaConverters.asScalaBuffer(List.<String>of()).toSeq(), "great kettle, " + prefix + " " + i, null));
+    }
+    StructType schema = spark.read().format("delta").load(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS)).schema();
+    spark.createDataFrame(rows, schema).write().format("delta").mode("append")
+        .save(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS));
   }
 
   /** What someone covering their tracks would do: checksums.sha256 made to match the changed files. */
