@@ -78,7 +78,7 @@ public final class ScoreJob {
     public String toString() {
       String line = String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
       if (untokenized > 0) {
-        return line + "; " + untokenized + " documents have no tokens for tokenizer " + tokenizerId + " (run `./pipeline tokenize` with it)";
+        return line + "; " + untokenized + " documents have no tokens for tokenizer " + tokenizerId + " (`" + tokenizeCommand(tokenizerId) + "` builds them)";
       }
       return scored == 0 ? line + "; nothing new" : line;
     }
@@ -166,12 +166,12 @@ public final class ScoreJob {
    * the configured one (a champion trained with another tokenize.max-length). When the champion's
    * tokenizer is the configured encoder's at another max length, runs tokenize for it; otherwise
    * fails if no document has its tokens, naming both tokenizers and the command that fixes it.
-   * Returns how many documents still have none (they are left out of this run and reported).
+   * Returns how many documents to score still have none (left out of this run and reported).
    */
   private static long ensureTokens(
       SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
     String needed = champion.tokenizerId();
-    long missing = untokenized(spark, warehouse, domain, onlyDate, needed);
+    long missing = untokenized(spark, warehouse, domain, champion, onlyDate);
     if (missing == 0) {
       return 0;
     }
@@ -183,23 +183,22 @@ public final class ScoreJob {
       if (championSpec.tokenizerId().equals(needed)) {
         LOG.info("Score: {} {} documents have no tokens for {}'s tokenizer {}; tokenizing them", missing, domain.key(), champion.describe(), needed);
         TokenizeJob.run(spark, config, new TokenizeConfig(championSpec, configured.batchSize(), configured.normalizerCleanup()));
-        return untokenized(spark, warehouse, domain, onlyDate, needed);
+        return untokenized(spark, warehouse, domain, champion, onlyDate);
       }
     }
     if (tokens(spark, warehouse, needed).isEmpty()) {
       throw new PipelineException(
           ErrorCategory.BAD_INPUT,
           missing + " " + domain.key() + " documents have no tokens for the tokenizer of " + champion.describe() + ", " + needed
-              + ", and none has: silver.tokens is built with " + own.tokenizerId() + " (tokenize.*). Run `./pipeline tokenize --set tokenize.encoder="
-              + needed.substring(0, Math.max(needed.indexOf('@'), 0)) + " --set tokenize.max-length=" + maxLength
-              + "` first, or retrain with `./pipeline train --domain " + domain.key() + "` if the encoder's tokenizer.json changed since.");
+              + ", and none has: silver.tokens is built with " + own.tokenizerId() + " (tokenize.*). Run `" + tokenizeCommand(needed) + "` first, or retrain with `./pipeline train --domain " + domain.key() + "` if the encoder's tokenizer.json changed since.");
     }
     return missing;
   }
 
-  private static long untokenized(SparkSession spark, Warehouse warehouse, Domain domain, LocalDate onlyDate, String tokenizerId) {
-    return documents(spark, warehouse, domain, onlyDate)
-        .join(tokens(spark, warehouse, tokenizerId), col("doc_id").equalTo(col("t_doc_id")), "left_anti")
+  /** Documents to score that have no tokens for the champion's tokenizer. */
+  private static long untokenized(SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    return unscored(spark, warehouse, domain, champion, onlyDate)
+        .join(tokens(spark, warehouse, champion.tokenizerId()), col("doc_id").equalTo(col("t_doc_id")), "left_anti")
         .count();
   }
 
@@ -213,12 +212,32 @@ public final class ScoreJob {
     }
   }
 
-  private static Dataset<Row> documents(SparkSession spark, Warehouse warehouse, Domain domain, LocalDate onlyDate) {
+  /** Documents of the domain with this model's tokens and no score from this model version yet. */
+  private static Dataset<Row> pending(
+      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    return unscored(spark, warehouse, domain, champion, onlyDate)
+        .join(tokens(spark, warehouse, champion.tokenizerId()), col("doc_id").equalTo(col("t_doc_id")))
+        .select("doc_id", "domain", "source", "event_date", "entities", "input_ids", "truncated", "text");
+  }
+
+  /** Documents of the domain (of onlyDate, unless null) with no score from this model version yet. */
+  private static Dataset<Row> unscored(
+      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
     Dataset<Row> documents =
         spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
             .where(col("domain").equalTo(domain.key()))
             .select("doc_id", "domain", "source", "event_date", "entities", "text");
-    return onlyDate == null ? documents : documents.where(col("event_date").equalTo(lit(java.sql.Date.valueOf(onlyDate))));
+    if (onlyDate != null) {
+      documents = documents.where(col("event_date").equalTo(lit(java.sql.Date.valueOf(onlyDate))));
+    }
+    if (!warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
+      return documents;
+    }
+    Dataset<Row> done =
+        spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
+            .where(col("model_name").equalTo(champion.modelName()).and(col("model_version").equalTo(champion.version())))
+            .select(col("doc_id").as("s_doc_id"));
+    return documents.join(done, col("doc_id").equalTo(col("s_doc_id")), "left_anti");
   }
 
   /** silver.tokens of one tokenizer, with doc_id as t_doc_id. */
@@ -228,20 +247,10 @@ public final class ScoreJob {
         .select(col("doc_id").as("t_doc_id"), col("input_ids"), col("truncated"));
   }
 
-  /** Documents of the domain with this model's tokens and no score from this model version yet. */
-  private static Dataset<Row> pending(
-      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
-    Dataset<Row> documents = documents(spark, warehouse, domain, onlyDate);
-    Dataset<Row> tokens = tokens(spark, warehouse, champion.tokenizerId());
-    Dataset<Row> pending = documents.join(tokens, col("doc_id").equalTo(col("t_doc_id"))).drop("t_doc_id");
-    if (warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
-      Dataset<Row> done =
-          spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
-              .where(col("model_name").equalTo(champion.modelName()).and(col("model_version").equalTo(champion.version())))
-              .select("doc_id");
-      pending = pending.join(done, pending.col("doc_id").equalTo(done.col("doc_id")), "left_anti");
-    }
-    return pending.select("doc_id", "domain", "source", "event_date", "entities", "input_ids", "truncated", "text");
+  /** The command that builds a tokenizer id's tokens {@code encoder@digest/maxN} (when the digest matches the configured file). */
+  static String tokenizeCommand(String tokenizerId) {
+    return "./pipeline tokenize --set tokenize.encoder=" + tokenizerId.substring(0, Math.max(tokenizerId.indexOf('@'), 0))
+        + " --set tokenize.max-length=" + maxLength(tokenizerId);
   }
 
   private static void merge(SparkSession spark, Warehouse warehouse, Dataset<Row> scored) {
