@@ -72,7 +72,7 @@ public final class GoldFixture {
     ModelRegistry.Candidate candidate =
         new ModelRegistry.Candidate(
             name, version, domain, "all-minilm-l6-v2", LABELS, "tok@1/max256", registry.bundleLocation(name, version),
-            "checksum", metrics(80), metrics(78), metrics(70), metrics(69), "run-" + domain + "-" + version,
+            "checksum", Map.of(), metrics(80), metrics(78), metrics(70), metrics(69), "run-" + domain + "-" + version,
             Timestamp.valueOf("2026-11-27 10:00:00"));
     registry.register(candidate, 0.005);
     TrainingHistory history =

@@ -88,7 +88,7 @@ public record AlertsConfig(
       throw new ConfigError("alerts.output-dir", "must name a folder for the JSON-lines files");
     }
     if (!webhookUrl.isEmpty() && !webhookUrl.matches("https?://.+")) {
-      throw new ConfigError("alerts.webhook.url", "must be an http(s) URL or \"\" (off), got '" + webhookUrl + "'");
+      throw new ConfigError("alerts.webhook.url", "must be an http(s) URL or \"\" (off), got '" + AlertsOutput.redacted(webhookUrl) + "'");
     }
     if (webhookTimeout.isNegative() || webhookTimeout.isZero()) {
       throw new ConfigError("alerts.webhook.timeout", "must be positive, e.g. 10s, got " + webhookTimeout);

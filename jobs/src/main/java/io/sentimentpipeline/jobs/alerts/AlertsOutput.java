@@ -4,6 +4,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +15,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Delivery of a run's alerts beyond the Delta table: a JSON-lines file that appears whole (written
@@ -67,8 +72,10 @@ public final class AlertsOutput {
   }
 
   /**
-   * POSTs the JSON-lines file's objects as one JSON array. Never throws: a failure comes back as
-   * {@link WebhookOutcome#FAILED} with the reason.
+   * POSTs the JSON-lines file's objects as one JSON array. {@code timeout} bounds the whole
+   * exchange (connect, headers and body, which is discarded), so an endpoint that trickles its
+   * answer cannot hang the run. Never throws: a failure comes back as {@link
+   * WebhookOutcome#FAILED} with the reason, naming the URL without credentials or query.
    */
   public static WebhookStatus post(String url, Duration timeout, Path jsonLines) {
     List<String> alerts;
@@ -81,29 +88,57 @@ public final class AlertsOutput {
       return new WebhookStatus(WebhookOutcome.NOTHING_TO_SEND, "");
     }
     String body = "[" + String.join(",", alerts) + "]";
+    String where = redacted(url);
+    HttpRequest request;
     try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
-      HttpRequest request =
+      request =
           HttpRequest.newBuilder(URI.create(url))
               .timeout(timeout)
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
               .build();
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      int status = response.statusCode();
-      if (status / 100 == 2) {
-        return new WebhookStatus(WebhookOutcome.DELIVERED, alerts.size() + " alerts, HTTP " + status);
-      }
-      String answer = response.body() == null ? "" : response.body();
+    } catch (IllegalArgumentException e) { // its message would repeat the whole URL
+      return new WebhookStatus(WebhookOutcome.FAILED, where + " is not a valid URL (check alerts.webhook.url)");
+    }
+    CompletableFuture<HttpResponse<Void>> exchange =
+        HttpClient.newBuilder().connectTimeout(timeout).build().sendAsync(request, HttpResponse.BodyHandlers.discarding());
+    try {
+      int status = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+      return status / 100 == 2
+          ? new WebhookStatus(WebhookOutcome.DELIVERED, alerts.size() + " alerts, HTTP " + status)
+          : new WebhookStatus(WebhookOutcome.FAILED, where + " answered HTTP " + status);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      return new WebhookStatus(
+          WebhookOutcome.FAILED, "POST " + where + " did not complete within alerts.webhook.timeout=" + timeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      String why = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
       return new WebhookStatus(
           WebhookOutcome.FAILED,
-          url + " answered HTTP " + status + ": " + answer.substring(0, Math.min(200, answer.length())));
-    } catch (IOException | IllegalArgumentException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      return new WebhookStatus(WebhookOutcome.FAILED, "POST " + url + " failed: " + why + " (is the endpoint up and alerts.webhook.timeout long enough?)");
+          "POST " + where + " failed: " + why.replace(url, where) + " (is the endpoint up and alerts.webhook.timeout long enough?)");
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
-      return new WebhookStatus(WebhookOutcome.FAILED, url + ": interrupted");
+      return new WebhookStatus(WebhookOutcome.FAILED, where + ": interrupted");
+    }
+  }
+
+  /**
+   * The URL as it may appear in logs: user info and query (where tokens live) replaced by {@code
+   * ***}, e.g. {@code https://***@hooks.example.com/alerts?***}.
+   */
+  public static String redacted(String url) {
+    try {
+      URI uri = new URI(url);
+      if (uri.getHost() == null) {
+        return "(a URL that does not parse)";
+      }
+      return uri.getScheme() + "://" + (uri.getRawUserInfo() == null ? "" : "***@") + uri.getHost()
+          + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+          + (uri.getRawQuery() == null ? "" : "?***");
+    } catch (URISyntaxException e) {
+      return "(a URL that does not parse)";
     }
   }
 }

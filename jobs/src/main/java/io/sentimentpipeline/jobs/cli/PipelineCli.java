@@ -66,7 +66,7 @@ public final class PipelineCli {
           if (category == ErrorCategory.INTERNAL) {
             exception.printStackTrace(cmd.getErr());
           }
-          cmd.getErr().println(cmd.getColorScheme().errorText("error: " + exception.getMessage()));
+          cmd.getErr().println(cmd.getColorScheme().errorText("error: " + reported(exception).getMessage()));
           return category.exitCode();
         });
     commandLine.setExitCodeExceptionMapper(exception -> categoryOf(exception).exitCode());
@@ -78,8 +78,22 @@ public final class PipelineCli {
     return commandLine;
   }
 
+  /**
+   * The failure to report: the first {@link PipelineException} in the cause chain (Spark wraps one
+   * thrown on an executor in a SparkException whose message is the executor's stack trace), else
+   * the exception itself.
+   */
+  static Throwable reported(Throwable exception) {
+    for (Throwable t = exception; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof PipelineException) {
+        return t;
+      }
+    }
+    return exception;
+  }
+
   static ErrorCategory categoryOf(Throwable exception) {
-    if (exception instanceof PipelineException pipeline) {
+    if (reported(exception) instanceof PipelineException pipeline) {
       return pipeline.category();
     }
     if (exception instanceof ConfigError

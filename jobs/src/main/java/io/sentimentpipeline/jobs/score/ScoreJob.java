@@ -10,6 +10,9 @@ import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.config.TokenizeConfig;
+import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
+import io.sentimentpipeline.jobs.train.ModelBundle;
 import io.sentimentpipeline.jobs.train.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import java.sql.Timestamp;
@@ -64,11 +67,20 @@ public final class ScoreJob {
 
   private ScoreJob() {}
 
-  /** What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to that JVM's loads of the model. */
-  public record DomainResult(String domain, String model, int version, long scored, Map<String, Long> modelLoadsPerJvm) {
+  /**
+   * What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to that JVM's loads of
+   * the model; {@code untokenized} counts the documents left out because they have no tokens for
+   * the champion's tokenizer, so "nothing new" and "nothing eligible" read differently.
+   */
+  public record DomainResult(
+      String domain, String model, int version, long scored, long untokenized, String tokenizerId, Map<String, Long> modelLoadsPerJvm) {
     @Override
     public String toString() {
-      return String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
+      String line = String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
+      if (untokenized > 0) {
+        return line + "; " + untokenized + " documents have no tokens for tokenizer " + tokenizerId + " (`" + tokenizeCommand(tokenizerId) + "` builds them)";
+      }
+      return scored == 0 ? line + "; nothing new" : line;
     }
   }
 
@@ -92,6 +104,9 @@ public final class ScoreJob {
       }
     }
     Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), config.score().domains());
+    for (ModelRegistry.Champion champion : champions.values()) {
+      ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration()); // fail before any domain is scored
+    }
     List<DomainResult> results = new ArrayList<>();
     champions.forEach((domain, champion) -> results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate)));
     Result result = new Result(results);
@@ -123,14 +138,15 @@ public final class ScoreJob {
       SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate runDate) {
     spark.sparkContext().setJobDescription("score " + domain.key() + " with " + champion.modelName() + " v" + champion.version());
     ScoreConfig score = config.score();
-    Dataset<Row> pending = pending(spark, warehouse, domain, champion, score.backfill() ? null : runDate);
+    LocalDate onlyDate = score.backfill() ? null : runDate;
+    long untokenized = ensureTokens(spark, config, warehouse, domain, champion, onlyDate);
+    Dataset<Row> pending = pending(spark, warehouse, domain, champion, onlyDate);
     pending = pending.repartition(Math.max(2 * spark.sparkContext().defaultParallelism(), 1));
     TokenizerSpec tokenizer = config.tokenize().tokenizer();
     CollectionAccumulator<String> loads = spark.sparkContext().collectionAccumulator("model loads per JVM");
     ScorePartition scorer =
         new ScorePartition(
-            champion.modelName(), champion.version(), champion.bundlePath(), champion.bundleChecksum(),
-            new TokenizerSpec(tokenizer.encoder(), tokenizer.location(), score.maxDocumentTokens()), score,
+            champion, new TokenizerSpec(tokenizer.encoder(), tokenizer.location(), score.maxDocumentTokens()), score,
             Timestamp.from(Instant.now()), loads);
     Dataset<Row> scored = pending.mapPartitions(scorer, Encoders.row(ScorePartition.OUTPUT)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -138,14 +154,74 @@ public final class ScoreJob {
       if (count > 0) {
         merge(spark, warehouse, scored);
       }
-      return new DomainResult(domain.key(), champion.modelName(), champion.version(), count, loadsPerJvm(loads.value()));
+      return new DomainResult(
+          domain.key(), champion.modelName(), champion.version(), count, untokenized, champion.tokenizerId(), loadsPerJvm(loads.value()));
     } finally {
       scored.unpersist();
     }
   }
 
+  /**
+   * Makes sure the documents to score have tokens for the champion's tokenizer, which need not be
+   * the configured one (a champion trained with another tokenize.max-length). When the champion's
+   * tokenizer is the configured encoder's at another max length, runs tokenize for it; otherwise
+   * fails if no document has its tokens, naming both tokenizers and the command that fixes it.
+   * Returns how many documents to score still have none (left out of this run and reported).
+   */
+  private static long ensureTokens(
+      SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    String needed = champion.tokenizerId();
+    long missing = untokenized(spark, warehouse, domain, champion, onlyDate);
+    if (missing == 0) {
+      return 0;
+    }
+    TokenizeConfig configured = config.tokenize();
+    TokenizerSpec own = configured.tokenizer();
+    int maxLength = maxLength(needed);
+    if (maxLength > 0 && maxLength != own.maxLength()) {
+      TokenizerSpec championSpec = new TokenizerSpec(own.encoder(), own.location(), maxLength);
+      if (championSpec.tokenizerId().equals(needed)) {
+        LOG.info("Score: {} {} documents have no tokens for {}'s tokenizer {}; tokenizing them", missing, domain.key(), champion.describe(), needed);
+        TokenizeJob.run(spark, config, new TokenizeConfig(championSpec, configured.batchSize(), configured.normalizerCleanup()));
+        return untokenized(spark, warehouse, domain, champion, onlyDate);
+      }
+    }
+    if (tokens(spark, warehouse, needed).isEmpty()) {
+      throw new PipelineException(
+          ErrorCategory.BAD_INPUT,
+          missing + " " + domain.key() + " documents have no tokens for the tokenizer of " + champion.describe() + ", " + needed
+              + ", and none has: silver.tokens is built with " + own.tokenizerId() + " (tokenize.*). Run `" + tokenizeCommand(needed) + "` first, or retrain with `./pipeline train --domain " + domain.key() + "` if the encoder's tokenizer.json changed since.");
+    }
+    return missing;
+  }
+
+  /** Documents to score that have no tokens for the champion's tokenizer. */
+  private static long untokenized(SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    return unscored(spark, warehouse, domain, champion, onlyDate)
+        .join(tokens(spark, warehouse, champion.tokenizerId()), col("doc_id").equalTo(col("t_doc_id")), "left_anti")
+        .count();
+  }
+
+  /** The N of a tokenizer id {@code encoder@digest/maxN}; 0 if it has none. */
+  private static int maxLength(String tokenizerId) {
+    int at = tokenizerId.lastIndexOf("/max");
+    try {
+      return at < 0 ? 0 : Integer.parseInt(tokenizerId.substring(at + 4));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** Documents of the domain with this model's tokens and no score from this model version yet. */
   private static Dataset<Row> pending(
+      SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+    return unscored(spark, warehouse, domain, champion, onlyDate)
+        .join(tokens(spark, warehouse, champion.tokenizerId()), col("doc_id").equalTo(col("t_doc_id")))
+        .select("doc_id", "domain", "source", "event_date", "entities", "input_ids", "truncated", "text");
+  }
+
+  /** Documents of the domain (of onlyDate, unless null) with no score from this model version yet. */
+  private static Dataset<Row> unscored(
       SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
     Dataset<Row> documents =
         spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
@@ -154,19 +230,27 @@ public final class ScoreJob {
     if (onlyDate != null) {
       documents = documents.where(col("event_date").equalTo(lit(java.sql.Date.valueOf(onlyDate))));
     }
-    Dataset<Row> tokens =
-        spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
-            .where(col("tokenizer_id").equalTo(champion.tokenizerId()))
-            .select("doc_id", "input_ids", "truncated");
-    Dataset<Row> pending = documents.join(tokens, "doc_id");
-    if (warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
-      Dataset<Row> done =
-          spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
-              .where(col("model_name").equalTo(champion.modelName()).and(col("model_version").equalTo(champion.version())))
-              .select("doc_id");
-      pending = pending.join(done, pending.col("doc_id").equalTo(done.col("doc_id")), "left_anti");
+    if (!warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {
+      return documents;
     }
-    return pending.select("doc_id", "domain", "source", "event_date", "entities", "input_ids", "truncated", "text");
+    Dataset<Row> done =
+        spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
+            .where(col("model_name").equalTo(champion.modelName()).and(col("model_version").equalTo(champion.version())))
+            .select(col("doc_id").as("s_doc_id"));
+    return documents.join(done, col("doc_id").equalTo(col("s_doc_id")), "left_anti");
+  }
+
+  /** silver.tokens of one tokenizer, with doc_id as t_doc_id. */
+  private static Dataset<Row> tokens(SparkSession spark, Warehouse warehouse, String tokenizerId) {
+    return spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+        .where(col("tokenizer_id").equalTo(tokenizerId))
+        .select(col("doc_id").as("t_doc_id"), col("input_ids"), col("truncated"));
+  }
+
+  /** The command that builds a tokenizer id's tokens {@code encoder@digest/maxN} (when the digest matches the configured file). */
+  static String tokenizeCommand(String tokenizerId) {
+    return "./pipeline tokenize --set tokenize.encoder=" + tokenizerId.substring(0, Math.max(tokenizerId.indexOf('@'), 0))
+        + " --set tokenize.max-length=" + maxLength(tokenizerId);
   }
 
   private static void merge(SparkSession spark, Warehouse warehouse, Dataset<Row> scored) {

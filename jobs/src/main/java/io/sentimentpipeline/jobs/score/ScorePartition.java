@@ -3,6 +3,7 @@ package io.sentimentpipeline.jobs.score;
 import ai.djl.engine.Engine;
 import io.sentimentpipeline.jobs.TaskDevice;
 import io.sentimentpipeline.jobs.train.ModelBundle;
+import io.sentimentpipeline.jobs.train.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.nlp.WordPieceEncoder;
 import io.sentimentpipeline.udfs.score.DocumentScorer;
@@ -25,7 +26,8 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Scores one partition of documents on an executor with the JVM's shared model (loaded once per
- * executor JVM and device by {@link ExecutorModelCache}, verified against the bundle's checksums).
+ * executor JVM and device by {@link ExecutorModelCache}; the bytes it reads are verified against the
+ * digests in ml.models, since a file may change after the driver checked it).
  * Documents the tokenizer truncated are encoded again up to {@code score.max-document-tokens} and
  * scored in overlapping chunks. Each partition reports how often its JVM has loaded this bundle.
  *
@@ -52,28 +54,19 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
           .add("model_version", DataTypes.IntegerType)
           .add("scored_at", DataTypes.TimestampType);
 
-  private final String modelName;
-  private final int modelVersion;
-  private final String bundlePath;
-  private final String bundleChecksum;
+  private final ModelRegistry.Champion champion;
   private final TokenizerSpec fullLength;
   private final ScoreConfig config;
   private final Timestamp scoredAt;
   private final CollectionAccumulator<String> loadReports;
 
   ScorePartition(
-      String modelName,
-      int modelVersion,
-      String bundlePath,
-      String bundleChecksum,
+      ModelRegistry.Champion champion,
       TokenizerSpec fullLength,
       ScoreConfig config,
       Timestamp scoredAt,
       CollectionAccumulator<String> loadReports) {
-    this.modelName = modelName;
-    this.modelVersion = modelVersion;
-    this.bundlePath = bundlePath;
-    this.bundleChecksum = bundleChecksum;
+    this.champion = champion;
     this.fullLength = fullLength;
     this.config = config;
     this.scoredAt = scoredAt;
@@ -88,11 +81,11 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     TaskDevice device = TaskDevice.of(TaskContext.get().resourcesJMap().get("gpu"), Engine.getEngine("PyTorch").getGpuCount());
     ScoringModel model =
         ExecutorModelCache.get(
-            bundleChecksum,
+            champion.bundleChecksum(),
             device.device(),
             SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
-            () -> ModelBundle.readVerified(bundlePath, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
-    loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads(bundleChecksum));
+            () -> ModelBundle.readVerified(champion, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
+    loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads(champion.bundleChecksum()));
     // score.chunk-overlap is an upper bound: a model with a short window overlaps by at most half of it.
     int overlap = Math.min(config.chunkOverlap(), model.maxLength() / 2);
     DocumentScorer scorer =
@@ -132,7 +125,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
       out.add(
           RowFactory.create(
               in.getString(0), in.getString(1), in.getString(2), in.getDate(3), in.get(4), s.label(), s.pNegative(),
-              s.pNeutral(), s.pPositive(), s.score(), s.confidence(), modelName, modelVersion, scoredAt));
+              s.pNeutral(), s.pPositive(), s.score(), s.confidence(), champion.modelName(), champion.version(), scoredAt));
     }
     return out;
   }

@@ -56,8 +56,12 @@ public final class TokenizeJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config) {
+    return run(spark, config, config.tokenize());
+  }
+
+  /** Tokenizes with {@code tokenize} instead of {@code config.tokenize()}: score uses it for its champion's tokenizer. */
+  public static Result run(SparkSession spark, PipelineConfig config, TokenizeConfig tokenize) {
     Warehouse warehouse = new Warehouse(config.warehouse());
-    TokenizeConfig tokenize = config.tokenize();
     if (!warehouse.exists(spark, TableName.DOCUMENTS)) {
       throw new PipelineException(
           ErrorCategory.BAD_INPUT,

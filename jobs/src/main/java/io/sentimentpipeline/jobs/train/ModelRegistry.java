@@ -9,6 +9,7 @@ import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.train.EpochResult;
 import io.sentimentpipeline.udfs.train.TrainingHistory;
+import java.io.Serializable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -46,6 +48,7 @@ public final class ModelRegistry {
           .add("tokenizer_id", DataTypes.StringType)
           .add("bundle_path", DataTypes.StringType)
           .add("bundle_checksum", DataTypes.StringType)
+          .add("bundle_files", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
           .add("val_accuracy", DataTypes.DoubleType)
           .add("val_macro_f1", DataTypes.DoubleType)
           .add("test_accuracy", DataTypes.DoubleType)
@@ -96,6 +99,7 @@ public final class ModelRegistry {
       String tokenizerId,
       String bundlePath,
       String bundleChecksum,
+      Map<String, String> bundleFiles,
       ClassificationMetrics validation,
       ClassificationMetrics test,
       ClassificationMetrics baselineValidation,
@@ -124,8 +128,23 @@ public final class ModelRegistry {
     return row.isNullAt(0) ? 1 : row.getInt(0) + 1;
   }
 
-  /** What scoring needs to know of a domain's champion. */
-  public record Champion(String modelName, int version, String bundlePath, String bundleChecksum, String tokenizerId) {}
+  /**
+   * What scoring needs to know of a domain's champion; {@code bundleFiles} (file name to SHA-256,
+   * empty for versions registered before it was recorded) is what its bundle is verified against.
+   * Serializable: executors verify the files they read against it.
+   */
+  public record Champion(
+      String modelName, int version, String domain, String bundlePath, String bundleChecksum, Map<String, String> bundleFiles,
+      String tokenizerId) implements Serializable {
+    public Champion {
+      bundleFiles = bundleFiles == null ? Map.of() : new TreeMap<>(bundleFiles);
+    }
+
+    /** "review-sentiment v3", for messages. */
+    public String describe() {
+      return modelName + " v" + version;
+    }
+  }
 
   /** The domain's champion, if it has one. */
   public Optional<Champion> champion(String domain) {
@@ -134,10 +153,12 @@ public final class ModelRegistry {
     }
     return models()
         .where(col("domain").equalTo(domain).and(col("status").equalTo(CHAMPION)))
-        .select("model_name", "version", "bundle_path", "bundle_checksum", "tokenizer_id")
         .collectAsList().stream()
         .findFirst()
-        .map(r -> new Champion(r.getString(0), r.getInt(1), r.getString(2), r.getString(3), r.getString(4)));
+        .map(r -> new Champion(
+            r.getAs("model_name"), r.<Integer>getAs("version"), domain, r.getAs("bundle_path"), r.getAs("bundle_checksum"),
+            hasColumn(r, "bundle_files") && !r.isNullAt(r.fieldIndex("bundle_files")) ? r.getJavaMap(r.fieldIndex("bundle_files")) : null,
+            r.getAs("tokenizer_id")));
   }
 
   /** The domain's champion (version and validation macro-F1), if any. */
@@ -189,6 +210,7 @@ public final class ModelRegistry {
     DeltaTable.forPath(spark, warehouse.location(MODELS))
         .as("t")
         .merge(updates.as("s"), "t.model_name = s.model_name AND t.version = s.version")
+        .withSchemaEvolution() // tables from before a column was added take it on
         .whenMatched()
         .updateExpr(Map.of("status", "s.status"))
         .whenNotMatched()
@@ -229,6 +251,10 @@ public final class ModelRegistry {
     return spark.read().format("delta").load(warehouse.location(MODELS));
   }
 
+  private static boolean hasColumn(Row row, String name) {
+    return java.util.Arrays.asList(row.schema().fieldNames()).contains(name);
+  }
+
   private void createIfMissing(TableName table, StructType schema) {
     DeltaTable.createIfNotExists(spark).location(warehouse.location(table)).addColumns(schema).execute();
   }
@@ -236,7 +262,8 @@ public final class ModelRegistry {
   private static Row modelRow(Candidate c, OptionalDouble champion, Promotion decision) {
     return RowFactory.create(
         c.modelName(), c.version(), c.domain(), c.baseEncoder(), scala.collection.JavaConverters.asScalaBuffer(c.labels()),
-        c.tokenizerId(), c.bundlePath(), c.bundleChecksum(), c.validation().accuracy(), c.validation().macroF1(),
+        c.tokenizerId(), c.bundlePath(), c.bundleChecksum(), scala.collection.JavaConverters.mapAsScalaMap(c.bundleFiles()),
+        c.validation().accuracy(), c.validation().macroF1(),
         c.test().accuracy(), c.test().macroF1(), c.baselineValidation().macroF1(), c.baselineTest().macroF1(),
         champion.isPresent() ? champion.getAsDouble() : null, decision.promoted() ? CHAMPION : CHALLENGER,
         decision.reason(), c.runId(), c.createdAt());

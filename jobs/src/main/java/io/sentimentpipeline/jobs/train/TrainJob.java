@@ -116,12 +116,12 @@ public final class TrainJob {
     TrainTask.Outcome chief = outcomes.stream().filter(o -> o.partition() == 0).findFirst().orElseThrow();
     String runId = UUID.randomUUID().toString();
     Map<String, String> params = params(config, train, labels, trainExamples);
-    String checksum =
+    Map<String, String> bundleFiles =
         writeBundle(spark, config, bundle, chief, labels, params, baseline, modelName + " v" + version);
     ModelRegistry.Candidate candidate =
         new ModelRegistry.Candidate(
             modelName, version, domain.key(), config.tokenize().tokenizer().encoder(), labels, tokenizerId, bundle,
-            checksum, chief.history().best().validation(), chief.test(), baseline.validation(), baseline.test(), runId,
+            ModelBundle.checksum(bundleFiles), bundleFiles, chief.history().best().validation(), chief.test(), baseline.validation(), baseline.test(), runId,
             Timestamp.from(Instant.now()));
     List<String> devices =
         outcomes.stream().sorted(Comparator.comparingInt(TrainTask.Outcome::partition)).map(TrainTask.Outcome::device).toList();
@@ -263,7 +263,7 @@ public final class TrainJob {
     return params;
   }
 
-  private static String writeBundle(
+  private static Map<String, String> writeBundle(
       SparkSession spark,
       PipelineConfig config,
       String bundle,

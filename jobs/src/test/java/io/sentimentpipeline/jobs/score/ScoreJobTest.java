@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import io.sentimentpipeline.jobs.InProcessCli;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.TinyEncoder;
@@ -15,11 +16,16 @@ import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import io.sentimentpipeline.jobs.train.TrainJob;
 import io.sentimentpipeline.jobs.train.ModelBundle;
+import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.score.ExecutorModelCache;
 import io.sentimentpipeline.udfs.score.ScoringModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.sql.Row;
@@ -85,14 +91,19 @@ class ScoreJobTest extends SparkTestBase {
   }
 
   private static PipelineConfig scoreConfig(String... more) {
-    List<String> overrides = new ArrayList<>(List.of(
+    List<String> overrides = scoreOverrides();
+    overrides.addAll(List.of(more));
+    return config(overrides.toArray(String[]::new));
+  }
+
+  private static List<String> scoreOverrides() {
+    return new ArrayList<>(List.of(
+        "warehouse=" + workDir.resolve("warehouse"),
         "encoders.\"all-minilm-l6-v2\".weights=" + workDir.resolve("tiny-bert"),
         "tokenize.max-length=32",
         "train.epochs=10", "train.patience=10", "train.batch-size=16", "train.learning-rate=0.002", "train.dropout=0",
         "score.domains=[review]", "score.batch-size=8", "score.documents-per-call=16",
         "score.max-document-tokens=512", "score.chunk-overlap=8"));
-    overrides.addAll(List.of(more));
-    return config(overrides.toArray(String[]::new));
   }
 
   /**
@@ -203,5 +214,110 @@ class ScoreJobTest extends SparkTestBase {
     assertThat(backfill.scored()).as("the rest of the corpus").isEqualTo(DOCS - DOCS / 3);
     List<Row> perVersion = spark.sql("select model_version, count(*) from gold.sentiment_scores group by 1 order by 1").collectAsList();
     assertThat(perVersion).extracting(r -> r.getInt(0) + ":" + r.getLong(1)).containsExactly("1:" + DOCS, "2:" + DOCS);
+  }
+
+  @Test
+  @Order(6)
+  void aBundleChangedAfterRegistrationFailsWithExit65NamingTheFile() throws Exception {
+    Path bundle = Path.of(spark.sql("select bundle_path from ml.models where status = 'champion'").first().getString(0));
+    for (String file : List.of("model.safetensors", ScoringModel.CALIBRATION)) {
+      byte[] original = Files.readAllBytes(bundle.resolve(file));
+      byte[] originalChecksums = Files.readAllBytes(bundle.resolve(ModelBundle.CHECKSUMS));
+      byte[] tampered = original.clone();
+      tampered[tampered.length - 2] ^= 1; // inside the weights; a digit of the temperature
+      Files.write(bundle.resolve(file), tampered);
+      regenerateChecksums(bundle);
+      try {
+        List<String> args = new ArrayList<>(List.of("score", "--run-date", DAY.toString()));
+        for (String set : scoreOverrides()) {
+          args.addAll(List.of("--set", set));
+        }
+        InProcessCli.Outcome score = InProcessCli.run(spark, args);
+
+        assertThat(score.exitCode()).as(score.describe(args)).isEqualTo(65);
+        assertThat(score.err().strip()).as("one line").doesNotContain("\n")
+            .contains("Model bundle " + bundle, "does not match ml.models (review-sentiment v2)", file + " has sha256 " + sha256(tampered),
+                "expected " + sha256(original), "./pipeline train --domain review");
+      } finally {
+        Files.write(bundle.resolve(file), original);
+        Files.write(bundle.resolve(ModelBundle.CHECKSUMS), originalChecksums);
+      }
+    }
+    assertThat(ScoreJob.run(spark, scoreConfig(), DAY).scored()).as("the restored bundle scores again").isZero();
+  }
+
+  @Test
+  @Order(7)
+  void aChampionWithAnotherMaxLengthGetsItsTokensBeforeScoring() {
+    appendDocuments("new", 12);
+    TokenizeJob.run(spark, scoreConfig()); // the nightly tokenize, at tokenize.max-length=32
+    TokenizerSpec configured = scoreConfig().tokenize().tokenizer();
+    String championTokenizer = new TokenizerSpec(configured.encoder(), configured.location(), 48).tokenizerId();
+    // Stands in for a champion trained with tokenize.max-length=48.
+    spark.sql("UPDATE ml.models SET tokenizer_id = '" + championTokenizer + "' WHERE status = 'champion'");
+
+    ScoreJob.Result result = ScoreJob.run(spark, scoreConfig(), DAY);
+
+    assertThat(result.scored()).as(result.toString()).isEqualTo(12);
+    assertThat(result.domains().get(0).untokenized()).isZero();
+    assertThat(spark.sql("select count(*) from silver.tokens where tokenizer_id = '" + championTokenizer + "'").first().getLong(0))
+        .as("score tokenized every document for its champion").isEqualTo(DOCS + 12);
+    ScoreJob.Result again = ScoreJob.run(spark, scoreConfig(), DAY);
+    assertThat(again.toString()).endsWith("; nothing new");
+  }
+
+  @Test
+  @Order(8)
+  void aChampionWhoseTokenizerCannotBeBuiltFailsWith65NamingBoth() {
+    appendDocuments("newer", 5);
+    TokenizeJob.run(spark, scoreConfig());
+    String unknown = "all-minilm-l6-v2@000000000000/max64"; // a tokenizer.json that has changed since training
+    spark.sql("UPDATE ml.models SET tokenizer_id = '" + unknown + "' WHERE status = 'champion'");
+    String configured = scoreConfig().tokenize().tokenizer().tokenizerId();
+
+    List<String> args = new ArrayList<>(List.of("score", "--run-date", DAY.toString()));
+    for (String set : scoreOverrides()) {
+      args.addAll(List.of("--set", set));
+    }
+    InProcessCli.Outcome score = InProcessCli.run(spark, args);
+
+    assertThat(score.exitCode()).as(score.describe(args)).isEqualTo(65);
+    assertThat(score.err()).contains(unknown, configured, "`./pipeline tokenize --set tokenize.encoder=all-minilm-l6-v2 --set tokenize.max-length=64`");
+
+    // Once some documents have its tokens, those are scored and the rest are counted, not skipped silently.
+    spark.read().format("delta").load(new Warehouse(config().warehouse()).location(TableName.TOKENS))
+        .where("doc_id = 'newer0' and tokenizer_id = '" + configured + "'")
+        .withColumn("tokenizer_id", org.apache.spark.sql.functions.lit(unknown))
+        .write().format("delta").mode("append").save(new Warehouse(config().warehouse()).location(TableName.TOKENS));
+    ScoreJob.Result partly = ScoreJob.run(spark, scoreConfig(), DAY);
+    assertThat(partly.scored()).isEqualTo(1);
+    assertThat(partly.toString()).as("the other four new documents").contains("; 4 documents have no tokens for tokenizer " + unknown);
+  }
+
+  /** {@code count} more review documents of DAY, ids {@code <prefix>0..}, appended to silver.documents. */
+  private static void appendDocuments(String prefix, int count) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rows.add(RowFactory.create(prefix + i, "review", "reviews", Date.valueOf(DAY),
+          scala.collection.JavaConverters.asScalaBuffer(List.<String>of()).toSeq(), "great kettle, " + prefix + " " + i, null));
+    }
+    StructType schema = spark.read().format("delta").load(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS)).schema();
+    spark.createDataFrame(rows, schema).write().format("delta").mode("append")
+        .save(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS));
+  }
+
+  /** What someone covering their tracks would do: checksums.sha256 made to match the changed files. */
+  private static void regenerateChecksums(Path bundle) throws Exception {
+    StringBuilder listing = new StringBuilder();
+    try (var files = Files.list(bundle)) {
+      for (Path file : files.filter(f -> !f.getFileName().toString().equals(ModelBundle.CHECKSUMS)).sorted().toList()) {
+        listing.append(sha256(Files.readAllBytes(file))).append("  ").append(file.getFileName()).append('\n');
+      }
+    }
+    Files.writeString(bundle.resolve(ModelBundle.CHECKSUMS), listing);
+  }
+
+  private static String sha256(byte[] content) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
   }
 }

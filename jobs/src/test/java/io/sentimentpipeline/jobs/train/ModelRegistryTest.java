@@ -31,7 +31,7 @@ class ModelRegistryTest extends SparkTestBase {
     int version = registry.nextVersion("review-sentiment");
     return new ModelRegistry.Candidate(
         "review-sentiment", version, "review", "all-minilm-l6-v2", LABELS, "tok@1/max256",
-        registry.bundleLocation("review-sentiment", version), "abc", metrics(correct, correct),
+        registry.bundleLocation("review-sentiment", version), "abc", Map.of(), metrics(correct, correct),
         metrics(correct, correct), metrics(80, 80), metrics(80, 80), "run-" + version,
         Timestamp.valueOf("2026-11-28 10:00:00"));
   }
