@@ -118,7 +118,15 @@ public final class SentimentTrainer {
       AdamW optimizer = new AdamW(parameters, config.weightDecay(), manager);
       RunState state = new RunState();
       if (checkpointDir != null) {
-        Optional<TrainerCheckpoint> saved = TrainerCheckpoint.load(checkpointDir, labels);
+        Optional<TrainerCheckpoint> saved;
+        try {
+          saved = TrainerCheckpoint.load(checkpointDir, labels);
+        } catch (IOException unreadable) { // an older format, or a file cut short
+          Path aside = TrainerCheckpoint.setAside(checkpointDir);
+          progress.accept("the checkpoint of an earlier run cannot be resumed (" + unreadable.getMessage()
+              + "; kept as " + aside + "); training from the start.");
+          saved = Optional.empty();
+        }
         if (saved.isPresent() && !saved.get().fingerprint().equals(fingerprint)) {
           Path aside = TrainerCheckpoint.setAside(checkpointDir);
           progress.accept(
