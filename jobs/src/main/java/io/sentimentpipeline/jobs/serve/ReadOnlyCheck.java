@@ -19,8 +19,8 @@ import scala.runtime.BoxedUnit;
  * statement is analysed and before anything executes, in every session the Thrift server opens, and
  * refuses every statement that is not a read. An allow-list, because a list of writes to refuse would
  * miss the next one (Delta's UPDATE and MERGE are commands of their own): a plan passes if it holds no
- * command at all (a query), or if it is SHOW…, DESCRIBE…, EXPLAIN, USE, or SET that only reads a
- * setting. Also refused: {@code reflect}/{@code java_method}, which call any static Java method, and
+ * command at all (a query), or if it is one of Spark's SHOW…, DESCRIBE…, EXPLAIN, USE, or SET that
+ * only reads a setting. Also refused: {@code reflect}/{@code java_method}, which call any static Java method, and
  * every statement while {@code spark.sql.runSQLOnFiles} is on in the session (a client can pass it
  * when it connects, without a SET), since SQL on files reads any file the server's account can read.
  */
@@ -29,6 +29,9 @@ final class ReadOnlyCheck {
   /** Commands that only read: USE in its three analysed forms and EXPLAIN, which runs nothing. */
   private static final Set<String> READING_COMMANDS =
       Set.of("SetCatalogAndNamespace", "SetCatalogCommand", "SetNamespaceCommand", "ExplainCommand");
+
+  /** Delta's DESCRIBE DETAIL and HISTORY take a path as well as a table name: not allowed. */
+  private static final String DELTA_PACKAGE = "org.apache.spark.sql.delta.";
 
   private ReadOnlyCheck() {}
 
@@ -51,7 +54,8 @@ final class ReadOnlyCheck {
       throw refused("spark.sql.runSQLOnFiles is on in this session; SQL on files reads any file the server can");
     }
     String name = plan.nodeName();
-    if (name.startsWith("Show") || name.startsWith("Describe") || READING_COMMANDS.contains(name)) {
+    boolean spark = !plan.getClass().getName().startsWith(DELTA_PACKAGE);
+    if (spark && (name.startsWith("Show") || name.startsWith("Describe") || READING_COMMANDS.contains(name))) {
       return;
     }
     if (plan instanceof SetCommand set && (set.kv().isEmpty() || set.kv().get()._2().isEmpty())) {

@@ -122,7 +122,8 @@ class ServeJobTest extends SparkTestBase {
           "CREATE TEMPORARY VIEW v AS SELECT 1",
           "SET spark.sql.runSQLOnFiles=true",
           "SELECT reflect('java.lang.System', 'getProperty', 'user.home')",
-          "ADD JAR " + secret);
+          "ADD JAR " + secret,
+          "DESCRIBE DETAIL '" + workDir.resolve("warehouse/ml/models") + "'");
       for (String sql : refused) {
         assertThatThrownBy(() -> statement.execute(sql)).as(sql)
             .isInstanceOf(SQLException.class).hasMessageContaining("serve is read-only (serve.read-only = true)");
