@@ -1,8 +1,11 @@
 package io.sentimentpipeline.jobs.catalog;
 
 import io.sentimentpipeline.jobs.config.SparkSettings;
+import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import scala.runtime.BoxedUnit;
 
 /**
  * Builds the one Spark session a command uses: Delta enabled, the warehouse's tables registered by
@@ -13,9 +16,24 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession start(SparkSettings settings, Warehouse warehouse) {
+    return start(settings, warehouse, extensions -> {});
+  }
+
+  /**
+   * As {@link #start(SparkSettings, Warehouse)}, handing {@code extensions} the session's {@link
+   * SparkSessionExtensions}, which sessions made later with {@code newSession()} share (the Thrift
+   * server makes one per connection).
+   */
+  public static SparkSession start(
+      SparkSettings settings, Warehouse warehouse, Consumer<SparkSessionExtensions> extensions) {
     SparkConf submitted = new SparkConf(true);
     SparkSession.Builder builder =
         SparkSession.builder()
+            .withExtensions(
+                e -> {
+                  extensions.accept(e);
+                  return BoxedUnit.UNIT;
+                })
             .appName(settings.appName())
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")

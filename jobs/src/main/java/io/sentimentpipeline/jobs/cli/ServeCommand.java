@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       "Tableau, Power BI, Superset, DBeaver, Looker) until stopped with Ctrl-C or SIGTERM.",
       "Listens on serve.host:serve.port (default 127.0.0.1:10000). Any other host needs",
       "serve.auth = ldap | kerberos | custom and its serve.hive-conf settings.",
+      "Read-only: clients may run queries, SHOW, DESCRIBE, EXPLAIN, USE; serve.read-only=false allows writes.",
       "Tables are registered at start; restart to see tables created since (new data shows at once).",
       "Example: pipeline serve --set serve.port=10001   then   jdbc:hive2://127.0.0.1:10001/default"
     })

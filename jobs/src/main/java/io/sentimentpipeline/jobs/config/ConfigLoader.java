@@ -296,7 +296,8 @@ public final class ConfigLoader {
         s.getString("host"),
         s.getInt("port"),
         ServeConfig.Auth.parse(s.getString("auth")),
-        stringMap(s.getConfig("hive-conf")));
+        stringMap(s.getConfig("hive-conf")),
+        s.getBoolean("read-only"));
   }
 
   private static Pooling pooling(String value) {

@@ -11,14 +11,29 @@ import java.util.Map;
  * Settings of {@code pipeline serve} ({@code serve.*}): where the JDBC/ODBC (HiveServer2 protocol)
  * endpoint listens and how clients authenticate. Checked here, before Spark starts, because an
  * endpoint that listens beyond this machine without authentication would hand every table to anyone
- * who can reach the port.
+ * who can reach the port. For the same reason the Hive settings that decide where and how the server
+ * listens ({@link #LISTENER_KEYS}) come from {@code serve.host}, {@code serve.port} and {@code
+ * serve.auth} only: {@code serve.hive-conf} may not set them.
  *
  * @param host address to bind; loopback by default
  * @param port TCP port of the Thrift binary protocol
  * @param auth how clients authenticate; required (not {@link Auth#NONE}) unless {@code host} is loopback
  * @param hiveConf extra {@code hive.server2.*} settings, e.g. the LDAP URL or Kerberos keytab
+ * @param readOnly true (the default): JDBC clients may only read (see {@link ReadOnlyCheck})
  */
-public record ServeConfig(String host, int port, Auth auth, Map<String, String> hiveConf) {
+public record ServeConfig(String host, int port, Auth auth, Map<String, String> hiveConf, boolean readOnly) {
+
+  /**
+   * The Hive settings that decide who can reach the server, each with the {@code serve.*} key that sets
+   * it. {@link #listenerHiveConf()} gives their values, which are applied after everything else.
+   */
+  public static final Map<String, String> LISTENER_KEYS =
+      Map.of(
+          "hive.server2.thrift.bind.host", "serve.host",
+          "hive.server2.thrift.port", "serve.port",
+          "hive.server2.thrift.http.port", "serve.port (serve speaks the binary transport only)",
+          "hive.server2.transport.mode", "serve.port (serve speaks the binary transport only)",
+          "hive.server2.authentication", "serve.auth");
 
   /** Client authentication, as Hive's {@code hive.server2.authentication} spells it. */
   public enum Auth {
@@ -74,7 +89,21 @@ public record ServeConfig(String host, int port, Auth auth, Map<String, String> 
       if (!key.startsWith("hive.server2.")) {
         throw new ConfigError("serve.hive-conf", "holds hive.server2.* settings only, got '" + key + "'");
       }
+      if (LISTENER_KEYS.containsKey(key)) {
+        throw new ConfigError("serve.hive-conf.\"" + key + "\"", "may not be set: it decides who can reach the"
+            + " server, so only " + LISTENER_KEYS.get(key) + " sets it");
+      }
     }
+  }
+
+  /** Values of {@link #LISTENER_KEYS}: where and how the Thrift server listens. */
+  public Map<String, String> listenerHiveConf() {
+    return Map.of(
+        "hive.server2.thrift.bind.host", host,
+        "hive.server2.thrift.port", String.valueOf(port),
+        "hive.server2.thrift.http.port", String.valueOf(port),
+        "hive.server2.transport.mode", "binary",
+        "hive.server2.authentication", auth.hiveName());
   }
 
   /** The URL a Hive JDBC client (DBeaver, Superset, beeline) connects to. */

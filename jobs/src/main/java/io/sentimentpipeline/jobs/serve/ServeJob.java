@@ -14,14 +14,20 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.io.FileUtils;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * {@code pipeline serve}: Spark's Thrift JDBC/ODBC server (the HiveServer2 protocol that Tableau,
@@ -29,11 +35,23 @@ import org.slf4j.LoggerFactory;
  * every command registers them. The Hive metastore it needs is a throw-away Derby database in a
  * scratch folder (never the working directory): the folder layout stays the catalog, so nothing in
  * the metastore has to survive a restart. Port, bind host and authentication are Hive settings read
- * when the session is built, so they go into the session's configuration, not into a running one.
+ * when the session is built, so they go into the session's configuration, not into a running one;
+ * they come from {@code serve.*} only, are applied after every other setting, and any other source
+ * of them ({@code spark.conf}, spark-submit, Hive's environment variables) is refused, so that no
+ * setting can open the server to other machines without authentication. Unless {@code
+ * serve.read-only = false}, clients may only read ({@link ReadOnlyCheck}).
  */
 public final class ServeJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeJob.class);
+
+  private static final String SINGLE_SESSION = "spark.sql.hive.thriftServer.singleSession";
+  private static final String RUN_SQL_ON_FILES = "spark.sql.runSQLOnFiles";
+
+  /** Read by Hive before its own settings: each would move the listener. */
+  private static final List<String> HIVE_ENVIRONMENT = List.of(
+      "HIVE_SERVER2_THRIFT_BIND_HOST", "HIVE_SERVER2_THRIFT_PORT", "HIVE_SERVER2_THRIFT_HTTP_PORT",
+      "HIVE_SERVER2_TRANSPORT_MODE");
 
   private ServeJob() {}
 
@@ -55,6 +73,15 @@ public final class ServeJob {
   /** Starts the server and returns once it accepts connections. */
   public static Server start(PipelineConfig config) {
     ServeConfig serve = config.serve();
+    refuseListenerSettings(config.spark().conf().keySet(), "spark.conf.\"%s\"", serve);
+    refuseListenerSettings(
+        Arrays.stream(new SparkConf(true).getAll()).map(Tuple2::_1).toList(), "spark-submit --conf %s", serve);
+    for (String variable : HIVE_ENVIRONMENT) {
+      if (System.getenv(variable) != null) {
+        throw new PipelineException(ErrorCategory.USAGE_OR_CONFIG, "serve: the environment variable " + variable
+            + " is set; it would override serve.host / serve.port. Unset it and use those keys");
+      }
+    }
     requireFreePort(serve);
     Path scratch;
     try {
@@ -66,12 +93,17 @@ public final class ServeJob {
       System.setProperty("derby.system.home", scratch.toString()); // derby.log goes here, not to the CWD
     }
     Warehouse warehouse = new Warehouse(config.warehouse());
-    SparkSession spark = SparkSessions.start(withHive(config.spark(), serve, scratch), warehouse);
+    AtomicReference<SparkSessionExtensions> extensions = new AtomicReference<>();
+    SparkSession spark = SparkSessions.start(withHive(config.spark(), serve, scratch), warehouse, extensions::set);
     try {
       List<TableName> tables = warehouse.tables(spark);
+      if (serve.readOnly()) {
+        ReadOnlyCheck.install(extensions.get()); // after the tables are registered: that takes CREATE TABLE
+      }
       spark.sparkContext().setJobDescription("serve " + serve.jdbcUrl());
       HiveThriftServer2 thrift = HiveThriftServer2.startWithContext(spark.sqlContext());
       Server server = new Server(spark, thrift, tables, serve.jdbcUrl(), scratch);
+      requireListenerSettings(serve, server);
       awaitListening(serve, server);
       LOG.info("Serving {} tables at {}", tables.size(), serve.jdbcUrl());
       return server;
@@ -84,7 +116,9 @@ public final class ServeJob {
 
   /**
    * The session settings that turn on the Hive catalog, keep Derby and Hive's scratch folders under
-   * {@code scratch}, and set where and how the Thrift server listens.
+   * {@code scratch}, and set where and how the Thrift server listens. The listener settings, one
+   * session per connection (which {@link ReadOnlyCheck} relies on) and, when read-only, no SQL on
+   * files go in last.
    */
   static SparkSettings withHive(SparkSettings spark, ServeConfig serve, Path scratch) {
     Map<String, String> conf = new LinkedHashMap<>(spark.conf());
@@ -97,11 +131,41 @@ public final class ServeJob {
     conf.put(hadoop + "hive.downloaded.resources.dir", scratch.resolve("hive-resources").toString());
     conf.put(hadoop + "hive.querylog.location", scratch.resolve("hive-querylog").toString());
     conf.put(hadoop + "hive.server2.logging.operation.log.location", scratch.resolve("operation-logs").toString());
-    conf.put(hadoop + "hive.server2.thrift.bind.host", serve.host());
-    conf.put(hadoop + "hive.server2.thrift.port", String.valueOf(serve.port()));
-    conf.put(hadoop + "hive.server2.authentication", serve.auth().hiveName());
     serve.hiveConf().forEach((key, value) -> conf.put(hadoop + key, value));
+    serve.listenerHiveConf().forEach((key, value) -> conf.put(hadoop + key, value));
+    conf.putAll(pinnedSparkConf(serve));
     return new SparkSettings(spark.master(), spark.appName(), conf);
+  }
+
+  /** Spark settings serve decides itself, whatever spark.conf says. */
+  private static Map<String, String> pinnedSparkConf(ServeConfig serve) {
+    Map<String, String> pinned = new LinkedHashMap<>();
+    pinned.put(SINGLE_SESSION, "false");
+    if (serve.readOnly()) {
+      pinned.put(RUN_SQL_ON_FILES, "false");
+    }
+    return pinned;
+  }
+
+  /**
+   * Refuses a Spark setting that would set one of {@link ServeConfig#LISTENER_KEYS} (as the bare Hive
+   * key, {@code spark.hadoop.*} or {@code spark.hive.*}: all of them reach Hive) or a pinned Spark
+   * setting; {@code source} says where the keys came from, with {@code %s} for the key.
+   */
+  private static void refuseListenerSettings(Collection<String> keys, String source, ServeConfig serve) {
+    Map<String, String> pinned = pinnedSparkConf(serve);
+    for (String key : keys) {
+      String hiveKey = key.replaceFirst("^spark\\.(hadoop\\.)?(?=hive\\.)", "");
+      String instead = ServeConfig.LISTENER_KEYS.get(hiveKey);
+      if (instead == null && pinned.containsKey(key)) {
+        instead = RUN_SQL_ON_FILES.equals(key) ? "serve.read-only = false (then SQL on files is on)"
+            : "nothing: serve opens one session per JDBC connection";
+      }
+      if (instead != null) {
+        throw new PipelineException(ErrorCategory.USAGE_OR_CONFIG, "serve: " + source.formatted(key)
+            + " may not be set: it decides who can reach the server or what clients may do; use " + instead);
+      }
+    }
   }
 
   /** Fails with a usage error naming the key if something already listens on the port. */
@@ -115,6 +179,21 @@ public final class ServeJob {
           "serve: cannot listen on " + serve.host() + ":" + serve.port() + " (" + e.getMessage()
               + "); is another server running? Choose another port with --set serve.port=N");
     }
+  }
+
+  /**
+   * Checks that the Hive configuration the server was started with holds serve's listener settings,
+   * whatever else (a hive-site.xml, a Spark default) was read; stops it otherwise.
+   */
+  private static void requireListenerSettings(ServeConfig serve, Server server) {
+    serve.listenerHiveConf().forEach((key, expected) -> {
+      String actual = server.thrift().getHiveConf().get(key);
+      if (!expected.equalsIgnoreCase(actual)) {
+        server.close();
+        throw new PipelineException(ErrorCategory.INTERNAL, "serve: the Thrift server started with " + key + " = "
+            + actual + " instead of " + expected + " (from serve.*); it was stopped. Something overrides it");
+      }
+    });
   }
 
   /** The Thrift service binds in a thread of its own: wait until it accepts connections. */
