@@ -10,7 +10,9 @@ public enum ErrorCategory {
   /** Input files missing or unreadable as configured: fix the data or the source definition. */
   BAD_INPUT(65),
   /** Anything else: a bug or an environment failure; retrying may help, the log says more. */
-  INTERNAL(70);
+  INTERNAL(70),
+  /** Another run of the same stage is writing the same warehouse: nothing was written; run again later. */
+  TEMPORARY(75);
 
   private final int exitCode;
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
+import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -94,6 +95,12 @@ public final class AlertsJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, LocalDate from, LocalDate to, String runId) {
+    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "alerts")) {
+      return runHoldingLease(spark, config, from, to, runId);
+    }
+  }
+
+  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate from, LocalDate to, String runId) {
     if (from.isAfter(to)) {
       throw new PipelineException(ErrorCategory.USAGE_OR_CONFIG, "alerts: --from " + from + " is after --to " + to);
     }

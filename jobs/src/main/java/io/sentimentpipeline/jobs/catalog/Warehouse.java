@@ -29,6 +29,14 @@ public final class Warehouse {
     return root;
   }
 
+  /** The warehouse folder on this machine's file system, or null when it lives on HDFS or an object store. */
+  public java.nio.file.Path localRoot() {
+    if (!root.contains("://")) {
+      return java.nio.file.Path.of(root);
+    }
+    return root.startsWith("file://") ? java.nio.file.Path.of(java.net.URI.create(root)) : null;
+  }
+
   public String location(TableName table) {
     return root + "/" + table.layer() + "/" + table.table();
   }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
+import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
@@ -90,6 +91,12 @@ public final class CleanJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "clean")) {
+      return runHoldingLease(spark, config, runDate);
+    }
+  }
+
+  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     Warehouse warehouse = new Warehouse(config.warehouse());
     String batchId = IngestJob.batchId(runDate);
     spark.sparkContext().setJobDescription("clean batch " + batchId);

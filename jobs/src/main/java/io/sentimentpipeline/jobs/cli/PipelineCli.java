@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
+import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.config.ConfigError;
@@ -10,7 +11,8 @@ import picocli.CommandLine.HelpCommand;
 
 /**
  * The single entry point of the pipeline, locally ({@code ./pipeline}) and under spark-submit.
- * Exit codes: 0 success, 64 usage or configuration error, 65 bad input data, 70 internal failure.
+ * Exit codes: 0 success, 64 usage or configuration error, 65 bad input data, 70 internal failure, 75
+ * another run of the stage holds the warehouse.
  */
 @Command(
     name = "pipeline",
@@ -23,7 +25,8 @@ import picocli.CommandLine.HelpCommand;
       "0:success",
       "64:usage or configuration error (fix the command or the conf file)",
       "65:bad input data (fix the files or the source definition)",
-      "70:internal failure (see the log; a retry may help)"
+      "70:internal failure (see the log; a retry may help)",
+      "75:another run of the stage is writing the warehouse (nothing was written; run again)"
     },
     subcommands = {
       HelpCommand.class,
@@ -87,6 +90,13 @@ public final class PipelineCli {
     for (Throwable t = exception; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof PipelineException) {
         return t;
+      }
+      if (t instanceof DeltaConcurrentModificationException lost) {
+        return new PipelineException(
+            ErrorCategory.TEMPORARY,
+            "another process committed to the same Delta table at the same time (" + lost.getClass().getSimpleName()
+                + "); this run's commit was refused whole, so nothing is half-written. It is safe to run again.",
+            lost);
       }
     }
     return exception;

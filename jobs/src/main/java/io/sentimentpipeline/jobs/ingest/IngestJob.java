@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -78,6 +79,12 @@ public final class IngestJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "ingest")) {
+      return runHoldingLease(spark, config, runDate);
+    }
+  }
+
+  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     Warehouse warehouse = new Warehouse(config.warehouse());
     String batchId = batchId(runDate);
     Timestamp ingestedAt = Timestamp.from(Instant.now());
@@ -109,7 +116,7 @@ public final class IngestJob {
     // A run killed between the bronze commit and the ledger commit left files the ledger lacks.
     inBronze.forEach((file, counts) -> {
       if (!done.contains(file)) {
-        entries.add(new Entry(file, Status.INGESTED, "recorded by a later run", counts[0], counts[1]));
+        entries.add(new Entry(file, Status.INGESTED, null, counts[0], counts[1]));
       }
     });
     listing.skipped().stream()

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
+import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -97,6 +98,12 @@ public final class ScoreJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "score")) {
+      return runHoldingLease(spark, config, runDate);
+    }
+  }
+
+  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     Warehouse warehouse = new Warehouse(config.warehouse());
     for (TableName table : List.of(TableName.DOCUMENTS, TableName.TOKENS)) {
       if (!warehouse.exists(spark, table)) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -61,6 +62,12 @@ public final class TokenizeJob {
 
   /** Tokenizes with {@code tokenize} instead of {@code config.tokenize()}: score uses it for its champion's tokenizer. */
   public static Result run(SparkSession spark, PipelineConfig config, TokenizeConfig tokenize) {
+    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "tokenize")) {
+      return runHoldingLease(spark, config, tokenize);
+    }
+  }
+
+  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, TokenizeConfig tokenize) {
     Warehouse warehouse = new Warehouse(config.warehouse());
     if (!warehouse.exists(spark, TableName.DOCUMENTS)) {
       throw new PipelineException(

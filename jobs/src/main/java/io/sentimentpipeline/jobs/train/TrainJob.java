@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -83,6 +84,12 @@ public final class TrainJob {
 
   /** @param limit at most this many labelled documents (before the split); 0 = all */
   public static Result run(SparkSession spark, PipelineConfig config, Domain domain, long limit) {
+    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "train")) {
+      return runHoldingLease(spark, config, domain, limit);
+    }
+  }
+
+  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, Domain domain, long limit) {
     Instant started = Instant.now();
     Warehouse warehouse = new Warehouse(config.warehouse());
     TrainConfig train = config.train();
