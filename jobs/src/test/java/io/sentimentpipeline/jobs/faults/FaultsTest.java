@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentimentpipeline.jobs.InProcessCli;
 import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
@@ -50,7 +51,9 @@ class FaultsTest extends SparkTestBase {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         int id = f * 1000 + i;
-        lines.add("{\"id\":\"n" + id + "\",\"published_at\":\"2026-11-" + (10 + id % 15) + "T09:00:00Z\",\"body\":\"$NVX story " + id + "\",\"sentiment\":\"bullish\"}");
+        boolean bad = id % 3 == 0 || (id % 15 == 13 && f < 3);
+        lines.add("{\"id\":\"n" + id + "\",\"published_at\":\"2026-11-" + (10 + id % 15) + "T09:00:00Z\",\"body\":\"$NVX shares "
+            + (bad ? "fall after the probe" : "rise on strong results") + " story " + id + "\",\"sentiment\":\"" + (bad ? "bearish" : "bullish") + "\"}");
       }
       Files.write(landing.resolve("news/part-" + f + ".jsonl"), lines);
     }
@@ -71,9 +74,13 @@ class FaultsTest extends SparkTestBase {
           { name = news, domain = news, format = jsonl, path = "%3$s/news/*.jsonl"
             schema = "id STRING, published_at STRING, body STRING, sentiment STRING"
             columns { id = id, text = body, label = sentiment, timestamp = published_at }
-            labels { bullish = positive } }
+            labels { bullish = positive, bearish = negative } }
         ]
-        """.formatted(workDir, name, landing));
+        encoders."all-minilm-l6-v2".weights = "%4$s"
+        tokenize.max-length = 32
+        train { epochs = 2, patience = 2, learning-rate = 0.002, dropout = 0, checkpoint-dir = "%1$s/%2$s-checkpoints" }
+        score { domains = [news], batch-size = 16 }
+        """.formatted(workDir, name, landing, TinyEncoder.checkpoint(workDir)));
     return conf;
   }
 
@@ -103,8 +110,13 @@ class FaultsTest extends SparkTestBase {
 
   /** A table's rows, less the time of the run that wrote them, in a stable order. */
   private static List<String> table(String warehouse, String table) {
-    return spark.read().format("delta").load(workDir.resolve(warehouse).resolve(table).toString()).drop("ingested_at")
-        .collectAsList().stream().map(Row::toString).sorted().toList();
+    org.apache.spark.sql.Dataset<Row> rows = spark.read().format("delta").load(workDir.resolve(warehouse).resolve(table).toString());
+    for (String column : rows.columns()) {
+      if (column.endsWith("_at")) {
+        rows = rows.drop(column);
+      }
+    }
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   private static List<String> bronze(String warehouse) {
@@ -140,6 +152,58 @@ class FaultsTest extends SparkTestBase {
     killWhenCommitted("clean", killed, warehouse.resolve("silver/quarantine/_delta_log/00000000000000000000.json"));
     inProcess("clean", killed);
     assertThat(silver("killed")).isEqualTo(silver("undisturbed"));
+  }
+
+  @Test
+  void killingScoreAndAlertsBetweenCommitsThenRerunningLeavesWhatAnUndisturbedRunLeaves() throws Exception {
+    Path quiet = conf("gold-undisturbed");
+    for (String stage : List.of("ingest", "clean", "tokenize")) {
+      inProcess(stage, quiet);
+    }
+    InProcessCli.Outcome train = InProcessCli.run(spark, List.of("train", "--conf", quiet.toString(), "--domain", "news"));
+    assertThat(train.exitCode()).as(train.describe(List.of("train"))).isZero();
+    spark.sql("UPDATE delta.`" + workDir.resolve("gold-undisturbed/ml/models") + "` SET status = 'champion'");
+    copy(workDir.resolve("gold-undisturbed"), workDir.resolve("gold-killed"));
+    Path killed = conf("gold-killed");
+    List<String> alerts = List.of("alerts", "--from", "2026-11-10", "--to", RUN_DATE);
+
+    inProcess("score", quiet);
+    InProcessCli.run(spark, withConf(alerts, quiet));
+    killWhenCommitted("score", killed, workDir.resolve("gold-killed/gold/sentiment_scores/_delta_log/00000000000000000000.json"));
+    inProcess("score", killed);
+    assertThat(table("gold-killed", "gold/sentiment_scores")).isEqualTo(table("gold-undisturbed", "gold/sentiment_scores")).isNotEmpty();
+
+    Process process = forked.start(MAIN, withConf(alerts, killed), workDir.resolve("alerts-killed.log"), null);
+    Path commit = workDir.resolve("gold-killed/gold/entity_daily_sentiment/_delta_log/00000000000000000000.json");
+    while (!Files.exists(commit) && process.isAlive()) {
+      Thread.sleep(5);
+    }
+    assertThat(process.isAlive()).as("alerts still running at its first commit").isTrue();
+    process.destroyForcibly().waitFor();
+    assertThat(InProcessCli.run(spark, withConf(alerts, killed)).exitCode()).isZero();
+    assertThat(table("gold-undisturbed", "gold/entity_daily_sentiment")).isNotEmpty();
+    for (String table : List.of("gold/entity_daily_sentiment", "gold/sentiment_alerts")) {
+      assertThat(table("gold-killed", table)).as(table).isEqualTo(table("gold-undisturbed", table));
+    }
+  }
+
+  private static List<String> withConf(List<String> command, Path conf) {
+    List<String> all = new ArrayList<>(command);
+    all.addAll(List.of("--conf", conf.toString()));
+    return all;
+  }
+
+  private static void copy(Path from, Path to) throws Exception {
+    try (var paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
   }
 
   @Test
