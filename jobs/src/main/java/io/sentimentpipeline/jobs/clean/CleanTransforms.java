@@ -6,10 +6,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
@@ -205,18 +207,45 @@ public final class CleanTransforms {
         .when(col("label_raw").isNotNull().and(labelText().notEqual("")).and(col("label").isNull()), lit(UNKNOWN_LABEL));
   }
 
+  /**
+   * "column 'body' at byte 4": the first of the source's mapped columns holding U+FFFD, and the
+   * byte offset of the undecodable bytes in it. The characters before them decoded cleanly, so
+   * encoding them again in the source's charset gives back exactly the file's bytes.
+   */
+  private static Column undecodableField(SourceConfig source, Column otherwise) {
+    Column where = otherwise;
+    String[][] fields = {
+      {"timestamp", "timestamp_raw"}, {"label", "label_raw"}, {"id", "record_id"}, {"title", "title"}, {"text", "text"}
+    };
+    for (String[] field : fields) {
+      String column = source.column(field[0]);
+      if (column != null) {
+        Column value = col(field[1]);
+        Column before = value.substr(lit(1), instr(value, REPLACEMENT).minus(1));
+        where = when(value.contains(REPLACEMENT),
+                concat(lit("column '" + column + "' at byte "),
+                    octet_length(encode(before, source.charset().name())).cast(DataTypes.StringType)))
+            .otherwise(where);
+      }
+    }
+    return where;
+  }
+
   private static Column detail(CleanConfig config, List<SourceConfig> sources, LocalDate runDate) {
     Column chars = length(col("text_clean")).cast(DataTypes.StringType);
     Column reason = col("reason");
     Instant[] window = eventTimeWindow(config, runDate);
     Column charset = lit("UTF-8");
+    Column where = concat(lit("character "), instr(col("raw_record"), REPLACEMENT).minus(1).cast(DataTypes.StringType),
+        lit(" of the raw record"));
     for (SourceConfig source : sources) {
-      charset = when(col("source").equalTo(source.name()), lit(source.charset().name())).otherwise(charset);
+      Column isSource = col("source").equalTo(source.name());
+      charset = when(isSource, lit(source.charset().name())).otherwise(charset);
+      where = when(isSource, undecodableField(source, where)).otherwise(where);
     }
     return when(reason.equalTo(INVALID_ENCODING),
-            concat(lit("bytes that are not valid "), charset, lit(" at character "),
-                instr(col("raw_record"), REPLACEMENT).minus(1).cast(DataTypes.StringType),
-                lit(" of the record (decoded as U+FFFD); set sources."), col("source"),
+            concat(lit("bytes that are not valid "), charset, lit(" at "), where,
+                lit(" (decoded as U+FFFD); set sources."), col("source"),
                 lit(".charset to the file's encoding (e.g. ISO-8859-1) or fix the bytes")))
         .when(reason.equalTo(MALFORMED),
             coalesce(col("malformed_reason"),

@@ -76,6 +76,7 @@ class CleanTransformsTest extends SparkTestBase {
     add("review", "label-nbsp", null, "Label padded with NBSP.", "\u00A05\t", null, false);
     add("news", "label-newline", "Padded label", "Finwick Bank opens a branch.", "bullish\n", "2026-10-01", false);
     add("review", "latin1", null, "caf\uFFFD cr\uFFFDme", "5", null, false, null, "{\"body\":\"caf\uFFFD cr\uFFFDme\"}");
+    add("review", "late-bytes", null, "na\u00EFve \u20AC5 and \uFFFD", "5", null, false, null, "{\"body\":\"na\u00EFve \u20AC5 and \uFFFD\"}");
     add("review", "json-array", null, null, null, null, true, "line holds a JSON array, not one JSON object", "[]");
     PipelineConfig config = config("clean.max-chars=1000");
     Dataset<Row> normalised =
@@ -136,7 +137,9 @@ class CleanTransformsTest extends SparkTestBase {
   void undecodableBytesAndReaderProblemsAreNamed() {
     assertThat(reason("latin1")).isEqualTo(CleanTransforms.INVALID_ENCODING);
     assertThat(byId.get("latin1").<String>getAs("detail"))
-        .contains("not valid UTF-8 at character 12 of the record", "sources.reviews.charset");
+        .contains("not valid UTF-8 at column 'body' at byte 3", "sources.reviews.charset");
+    assertThat(byId.get("late-bytes").<String>getAs("detail"))
+        .as("ï is 2 bytes and € is 3 in UTF-8").contains("at column 'body' at byte 16 ");
     assertThat(reason("json-array")).isEqualTo(CleanTransforms.MALFORMED);
     assertThat(byId.get("json-array").<String>getAs("detail")).isEqualTo("line holds a JSON array, not one JSON object");
   }

@@ -329,7 +329,7 @@ class HostileCorpusTest extends SparkTestBase {
     assertThat(swallowed.getString(0)).as("all 46 swallowed records are in the raw record").contains("k70x49");
     assertThat(swallowed.getString(1)).contains("unbalanced quote");
     assertThat(spark.sql("select detail from silver.quarantine where raw_record like '%k19%'").first().getString(0))
-        .contains("not valid UTF-8", "sources.reviews.charset");
+        .contains("not valid UTF-8 at column 'body' at byte 3 (", "sources.reviews.charset");
     assertThat(spark.sql("select detail from silver.quarantine where raw_record like '%k53%'").first().getString(0))
         .contains("not valid JSON");
     assertThat(spark.sql("select detail from silver.quarantine where raw_record like '%k55%'").first().getString(0))
