@@ -75,6 +75,10 @@ public final class CleanJob {
 
     @Override
     public String toString() {
+      if (rowsRead == 0) {
+        return "batch " + batchId + ": nothing new (no bronze rows for this batch: ingest found no new file, or has not"
+            + " run with --run-date " + batchId + ")";
+      }
       StringBuilder text = new StringBuilder(String.format(
           "batch %s: read %d = kept %d + quarantined %d + duplicates %d (%d within the batch, %d already in silver.documents); quarantined by reason %s",
           batchId, rowsRead, kept, quarantined, duplicates(), duplicatesInBatch, duplicatesOfEarlier, quarantinedByReason));
@@ -103,7 +107,6 @@ public final class CleanJob {
 
     Dataset<Row> bronze = readBatch(spark, warehouse, config.sources(), batchId);
     if (bronze == null) {
-      LOG.info("Clean: no bronze rows for batch {}", batchId);
       return new Result(batchId, 0, 0, 0, 0, 0, Map.of(), List.of());
     }
     Dataset<Row> normalised =

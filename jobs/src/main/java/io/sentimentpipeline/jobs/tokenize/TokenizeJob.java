@@ -49,7 +49,10 @@ public final class TokenizeJob {
 
     @Override
     public String toString() {
-      String parity = documents == 0 ? "n/a" : String.format("%.2f%%", 100 * parityShare());
+      if (documents == 0) {
+        return "nothing new: every document in silver.documents already has tokens for " + tokenizerId;
+      }
+      String parity = String.format("%.2f%%", 100 * parityShare());
       return String.format(
           "%d documents, %d Spark NLP tokens, %d WordPiece ids (%d truncated) with %s; parity %s",
           documents, tokens, inputIds, truncated, tokenizerId, parity);
