@@ -109,37 +109,34 @@ final class SourceReader {
     options.put("columnNameOfCorruptRecord", CORRUPT_RECORD);
     Set<String> stringFields = new LinkedHashSet<>();
     Stream.of("text", "title").map(source::column).filter(column -> column != null).forEach(stringFields::add);
-    Column line = regexp_replace(decode(col("value").cast(DataTypes.BinaryType), source.charset().name()), "^\uFEFF", "");
+    Column decoded = decode(col("value").cast(DataTypes.BinaryType), source.charset().name());
     Dataset<Row> lines =
         spark.read().text(files)
-            .select(line.as("_line"), col("_metadata"))
+            .select(regexp_replace(decoded, "^\uFEFF", "").as("_line"), col("_metadata"))
             .where(trim(col("_line")).notEqual(""));
+    Column parsed = from_json(col("_line"), source.schema().add(CORRUPT_RECORD, DataTypes.StringType), options);
+    Column problem = TextFunctions.jsonLineProblem(stringFields).apply(col("_line"));
+    Column misfit = col("_parsed." + CORRUPT_RECORD).isNotNull();
     List<Column> columns = new ArrayList<>();
     for (String name : source.schema().fieldNames()) {
       columns.add(col("_parsed.`" + name + "`").as(name));
     }
-    columns.add(col("_line").as(CORRUPT_RECORD + "_line"));
-    columns.add(col("_parsed." + CORRUPT_RECORD).isNotNull().as("_corrupt"));
-    columns.add(TextFunctions.jsonLineProblem(stringFields).apply(col("_line")).as(PROBLEM));
+    // A JSON line is its own raw record: keep it whole when anything is wrong with it.
+    columns.add(when(misfit.or(col(PROBLEM).isNotNull()), col("_line")).as(CORRUPT_RECORD));
+    columns.add(when(col(PROBLEM).isNotNull(), col(PROBLEM))
+        .when(misfit, lit("a value does not fit the schema (wrong type)")).as(PROBLEM));
     columns.add(col("_metadata"));
-    Dataset<Row> parsed =
-        lines.withColumn("_parsed", from_json(col("_line"), source.schema().add(CORRUPT_RECORD, DataTypes.StringType), options))
-            .select(columns.toArray(Column[]::new));
-    // A JSON line is its own raw record, parsed or not: keep it whole when anything is wrong with it.
-    return parsed
-        .withColumn(CORRUPT_RECORD, when(col("_corrupt").or(col(PROBLEM).isNotNull()), col(CORRUPT_RECORD + "_line")))
-        .withColumn(PROBLEM, when(col(PROBLEM).isNotNull(), col(PROBLEM))
-            .when(col("_corrupt"), lit("a value does not fit the schema (wrong type)")))
-        .drop("_corrupt", CORRUPT_RECORD + "_line")
-        .withColumn("_source_file", col("_metadata.file_path"))
-        .withColumn("_source_file_size", col("_metadata.file_size"))
-        .withColumn("_source_file_modified_at", col("_metadata.file_modification_time"))
-        .drop("_metadata");
+    Dataset<Row> rows =
+        lines.withColumn("_parsed", parsed).withColumn(PROBLEM, problem).select(columns.toArray(Column[]::new));
+    return withMetadata(rows, null);
   }
 
+  /** Adds the file's metadata and, unless the reader set them, empty corrupt-record and problem columns. */
   private static Dataset<Row> withMetadata(Dataset<Row> parsed, Column problem) {
-    Dataset<Row> withProblem =
-        parsed.withColumn(PROBLEM, problem == null ? lit(null).cast(DataTypes.StringType) : problem);
+    Dataset<Row> withProblem = parsed;
+    if (problem != null || !List.of(parsed.columns()).contains(PROBLEM)) {
+      withProblem = parsed.withColumn(PROBLEM, problem == null ? lit(null).cast(DataTypes.StringType) : problem);
+    }
     if (!List.of(parsed.columns()).contains(CORRUPT_RECORD)) {
       withProblem = withProblem.withColumn(CORRUPT_RECORD, lit(null).cast(DataTypes.StringType));
     }
