@@ -148,6 +148,23 @@ public final class ConfigLoader {
     return sources;
   }
 
+  /**
+   * A folder on a machine's own disk. Its default follows `warehouse`; when that is a remote URI the
+   * default becomes the folder's own name in the working directory, while a remote value the user
+   * wrote is refused.
+   */
+  private static String localFolder(Config c, String path, String key, String whose) {
+    String folder = c.getString(path);
+    if (folder.contains("://") && !folder.startsWith("file:")) {
+      // A classpath resource's origin reads "conf/local.conf @ <url>: line", merged or not.
+      if (c.getValue(path).origin().description().contains(EMBEDDED_DEFAULT + " @ ")) {
+        return folder.substring(folder.lastIndexOf('/') + 1);
+      }
+      throw new ConfigError(key, "is a folder on the disk of " + whose + ", got " + folder + "; set a local folder");
+    }
+    return folder;
+  }
+
   private static Charset charset(String name, String key) {
     try {
       return Charset.forName(name);
@@ -247,7 +264,7 @@ public final class ConfigLoader {
             t.getString("gpu-executor.vendor")),
         t.getDouble("promotion-margin"),
         c.getString(weightsKey),
-        t.getString("checkpoint-dir"));
+        localFolder(t, "checkpoint-dir", "train.checkpoint-dir", "each executor"));
   }
 
   private static ScoreConfig score(Config s) {
@@ -286,7 +303,7 @@ public final class ConfigLoader {
             a.getDouble("ewma.lambda"), a.getDouble("ewma.limit"), a.getDouble("ewma.critical"), a.getDouble("ewma.sigma-floor")),
         a.getInt("top-documents"),
         a.getInt("text-chars"),
-        a.getString("output-dir"),
+        localFolder(a, "output-dir", "alerts.output-dir", "the driver"),
         a.getString("webhook.url"),
         a.getDuration("webhook.timeout"));
   }

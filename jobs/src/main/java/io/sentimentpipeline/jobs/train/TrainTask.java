@@ -115,12 +115,21 @@ final class TrainTask
     return checkpointDir.isBlank() ? null : Path.of(checkpointDir, "task-" + partition);
   }
 
+  /** Removes this task's checkpoints, then the run's and the root folder if nothing else is left in them. */
   private void deleteCheckpoints(int partition) throws IOException {
     Path dir = checkpoints(partition);
     if (dir != null && Files.isDirectory(dir)) {
       try (var files = Files.walk(dir)) {
         for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(file);
+        }
+      }
+      for (Path parent = dir.getParent(); parent != null && parent.getNameCount() >= dir.getNameCount() - 2;
+          parent = parent.getParent()) {
+        try {
+          Files.deleteIfExists(parent);
+        } catch (java.nio.file.DirectoryNotEmptyException inUse) {
+          return; // another task or run still has checkpoints there
         }
       }
     }

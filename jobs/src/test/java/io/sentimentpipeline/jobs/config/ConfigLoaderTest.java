@@ -37,6 +37,17 @@ class ConfigLoaderTest {
     assertThat(config.clean().maxChars()).isEqualTo(5000);
     assertThat(config.clean().requireTimestamp()).containsExactlyInAnyOrder(Domain.NEWS, Domain.REVIEW);
     assertThat(config.tokenize().tokenizer().location()).contains("bge-small-en-v1.5");
+    assertThat(config.alerts().outputDir()).as("local folders do not follow a remote warehouse").isEqualTo("alerts");
+    assertThat(config.train().checkpointDir()).isEqualTo("checkpoints");
+  }
+
+  @Test
+  void localFoldersFollowALocalWarehouseAndRefuseARemoteValue() {
+    PipelineConfig config = ConfigLoader.load(null, List.of("warehouse=/data/wh"));
+    assertThat(config.alerts().outputDir()).isEqualTo("/data/wh/alerts");
+    assertThat(config.train().checkpointDir()).isEqualTo("/data/wh/checkpoints");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.output-dir=s3a://b/alerts")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("alerts.output-dir").hasMessageContaining("local folder");
   }
 
   @Test
