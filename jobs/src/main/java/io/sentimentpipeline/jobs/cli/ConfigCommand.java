@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = {
       "  ./pipeline config --conf conf/cluster.conf --set alerts.robust-z.threshold=3",
-      "    alerts.robust-z.critical = 6  # conf/local.conf (embedded default) line 150",
+      "    alerts.robust-z.critical = 6  # conf/local.conf (embedded default) line 159",
       "    alerts.robust-z.threshold = \"3\"  # --set",
-      "    warehouse = \"s3a://my-bucket/sentiment/warehouse\"  # conf/cluster.conf:33",
+      "    warehouse = \"s3a://my-bucket/sentiment/warehouse\"  # conf/cluster.conf:34",
       "  ./pipeline config --set alerts.robust-z.treshold=3   # exit 64:",
       "    error: Configuration key 'alerts.robust-z.treshold' (--set) is not a known key;"
           + " did you mean alerts.robust-z.threshold?"
