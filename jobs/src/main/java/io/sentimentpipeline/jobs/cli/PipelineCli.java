@@ -42,7 +42,8 @@ import picocli.CommandLine.HelpCommand;
       SqlCommand.class,
       TablesCommand.class,
       BenchmarkCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      ConfigCommand.class
     })
 public final class PipelineCli {
 

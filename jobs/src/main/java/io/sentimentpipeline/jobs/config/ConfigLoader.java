@@ -3,7 +3,10 @@ package io.sentimentpipeline.jobs.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
@@ -27,13 +30,16 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads HOCON ({@code --conf FILE}, else the embedded {@code conf/local.conf}), applies {@code
@@ -45,11 +51,105 @@ public final class ConfigLoader {
   /** Classpath location of the embedded default configuration. */
   public static final String EMBEDDED_DEFAULT = "conf/local.conf";
 
+  /** The fields of one {@code sources} entry. */
+  private static final List<String> SOURCE_FIELDS =
+      List.of("name", "domain", "format", "path", "schema", "charset", "follow-symlinks");
+
+  /** The maps of one {@code sources} entry: any key. */
+  private static final List<String> SOURCE_MAPS = List.of("columns", "labels", "options");
+
+  /** Words in a key that make its value a secret, masked by {@link #settings}. */
+  private static final List<String> SECRET_WORDS = List.of("password", "passwd", "secret");
+
+  /** {@code scheme://user:password@host}: the user info is masked by {@link #settings}. */
+  private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\"]+@");
+
+  private static final String MASK = "****";
+
   private ConfigLoader() {}
 
   /** Loads and binds; throws {@link ConfigError} naming the key on any problem. */
   public static PipelineConfig load(Path confFile, List<String> overrides) {
     return bind(loadRaw(confFile, overrides));
+  }
+
+  /**
+   * What {@link #load} would use, one leaf per entry, sorted by key, with where each value was set;
+   * secrets masked. Throws {@link ConfigError} where {@link #load} would.
+   */
+  public static List<ConfigSetting> settings(Path confFile, List<String> overrides) {
+    Config config = loadRaw(confFile, overrides);
+    bind(config);
+    List<ConfigSetting> settings = new ArrayList<>();
+    flatten(config.root(), "", settings);
+    settings.sort(Comparator.comparing(ConfigSetting::key));
+    return settings;
+  }
+
+  private static void flatten(ConfigValue value, String key, List<ConfigSetting> settings) {
+    if (value instanceof ConfigObject object && !object.isEmpty()) {
+      object.forEach(
+          (child, childValue) ->
+              flatten(childValue, (key.isEmpty() ? "" : key + ".") + ConfigUtil.joinPath(List.of(child)), settings));
+    } else if (value instanceof ConfigList list && list.stream().anyMatch(e -> e instanceof ConfigObject)) {
+      for (int i = 0; i < list.size(); i++) {
+        flatten(list.get(i), key + "[" + i + "]", settings);
+      }
+    } else {
+      String rendered = secret(key) ? MASK : URL_USER_INFO.matcher(value.render(ConfigRenderOptions.concise())).replaceAll("$1" + MASK + "@");
+      settings.add(new ConfigSetting(key, rendered, Origins.describe(value.origin())));
+    }
+  }
+
+  /** A key naming a password, secret or token: a word of it (split at punctuation and camelCase) says so. */
+  static boolean secret(String key) {
+    for (String word : key.split("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")) {
+      String lower = word.toLowerCase(Locale.ROOT);
+      if (SECRET_WORDS.stream().anyMatch(lower::contains) || lower.endsWith("token")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The keys a configuration may have: those of the embedded default, where {@code spark.conf},
+   * {@code serve.hive-conf}, {@code train.split.sources}, {@code encoders} and {@code
+   * entities.companies} take any key, and {@code sources} is a list of source definitions.
+   */
+  private static final class Reference {
+    static final KnownKeys.Fields SHAPE = build();
+
+    private static KnownKeys.Fields build() {
+      Config reference =
+          ConfigFactory.parseResources(EMBEDDED_DEFAULT, ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+      KnownKeys.Fields shape = KnownKeys.shapeOf(reference.root());
+      Map<String, KnownKeys.Shape> source = new LinkedHashMap<>();
+      SOURCE_FIELDS.forEach(field -> source.put(field, KnownKeys.LEAF));
+      SOURCE_MAPS.forEach(map -> source.put(map, new KnownKeys.AnyKey(KnownKeys.LEAF)));
+      Map<String, KnownKeys.Shape> encoder = new LinkedHashMap<>();
+      encoder.put("tokenizer", KnownKeys.LEAF);
+      encoder.put("weights", KnownKeys.LEAF);
+      Map<String, KnownKeys.Shape> company = new LinkedHashMap<>();
+      company.put("names", KnownKeys.LEAF);
+      company.put("exclude", KnownKeys.LEAF);
+      shape = KnownKeys.replace(shape, List.of("spark", "conf"), new KnownKeys.AnyKey(KnownKeys.LEAF));
+      shape = KnownKeys.replace(shape, List.of("serve", "hive-conf"), new KnownKeys.AnyKey(KnownKeys.LEAF));
+      shape = KnownKeys.replace(shape, List.of("train", "split", "sources"), new KnownKeys.AnyKey(KnownKeys.LEAF));
+      shape = KnownKeys.replace(shape, List.of("encoders"), new KnownKeys.AnyKey(new KnownKeys.Fields(encoder)));
+      shape = KnownKeys.replace(shape, List.of("entities", "companies"), new KnownKeys.AnyKey(new KnownKeys.Fields(company)));
+      return KnownKeys.replace(shape, List.of("sources"), new KnownKeys.ListOf(new KnownKeys.Fields(source), "name"));
+    }
+  }
+
+  /** Refuses every key of {@code config} the embedded default does not have, naming the nearest known key. */
+  private static void checkKeys(Config config) {
+    List<KnownKeys.Unknown> unknown = KnownKeys.unknownKeys(Reference.SHAPE, config.root());
+    if (!unknown.isEmpty()) {
+      List<String> messages = new ArrayList<>();
+      unknown.forEach(u -> messages.add(u.message()));
+      throw new ConfigError(String.join("\n", messages), (Throwable) null);
+    }
   }
 
   private static Config loadRaw(Path confFile, List<String> overrides) {
@@ -63,7 +163,9 @@ public final class ConfigLoader {
         }
         base = ConfigFactory.parseFile(confFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       }
-      return applyOverrides(base, overrides).resolve();
+      Config resolved = applyOverrides(base, overrides).resolve();
+      checkKeys(resolved);
+      return resolved;
     } catch (ConfigException e) {
       throw new ConfigError("Cannot read configuration: " + e.getMessage(), e);
     }
@@ -81,8 +183,10 @@ public final class ConfigLoader {
       String value = override.substring(eq + 1).trim();
       ConfigValue parsed =
           value.startsWith("[") || value.startsWith("{")
-              ? ConfigFactory.parseString("v = " + value).getValue("v")
-              : ConfigValueFactory.fromAnyRef(value, "--set " + key);
+              ? ConfigFactory.parseString(
+                      "v = " + value, ConfigParseOptions.defaults().setOriginDescription(Origins.SET + " " + key))
+                  .getValue("v")
+              : ConfigValueFactory.fromAnyRef(value, Origins.SET + " " + key);
       merged = merged.withValue(key, parsed);
     }
     return merged;

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,5 +146,152 @@ class ConfigLoaderTest {
                     "tweets", Domain.NEWS, SourceFormat.JSONL, "x/*.jsonl", "id STRING, body",
                     java.util.Map.of("text", "body"), java.util.Map.of(), java.util.Map.of()))
         .hasMessageContaining("sources.tweets.schema");
+  }
+
+  @Test
+  void anUnknownKeyInASetIsRefusedWithTheNearestKnownKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z.treshold=3")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("'alerts.robust-z.treshold' (--set) is not a known key")
+        .hasMessageContaining("did you mean alerts.robust-z.threshold?");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerst.domain=news")))
+        .as("a typo in the section").hasMessageContaining("did you mean alerts.domain?");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.threshold=3")))
+        .as("the right name under the wrong parent").hasMessageContaining("did you mean alerts.robust-z.threshold?");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z={treshold = 3}")))
+        .as("a HOCON object value").hasMessageContaining("'alerts.robust-z.treshold' (--set)");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("encoders.all-minilm-l6-v2.wieghts=x")))
+        .as("inside an open-ended map's entry").hasMessageContaining("did you mean encoders.all-minilm-l6-v2.weights?");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("completely-unrelated=1")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("'completely-unrelated' (--set) is not a known key")
+        .hasMessageNotContaining("did you mean");
+  }
+
+  @Test
+  void anUnknownKeyInAFileNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("typo.conf");
+    Files.writeString(conf, String.join("\n",
+        "include classpath(\"conf/local.conf\")",
+        "warehouse = \"/data/wh\"",
+        "alerts.robust-z.treshold = 3",
+        "sources = [",
+        "  { name = shop, domain = review, format = csv, path = \"x/*.csv\", schema = \"id STRING, body STRING\"",
+        "    columns { id = id, text = body }",
+        "    optons { header = \"true\" } }",
+        "]",
+        ""));
+    assertThatThrownBy(() -> ConfigLoader.load(conf, List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("'alerts.robust-z.treshold' (" + conf + ":3) is not a known key; did you mean alerts.robust-z.threshold?")
+        .hasMessageContaining("'sources.shop.optons.header' (" + conf + ":7) is not a known key; did you mean sources.shop.options.header?");
+  }
+
+  @Test
+  void openEndedMapsStillTakeAnyKey(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("open.conf");
+    Files.writeString(conf, String.join("\n",
+        "include classpath(\"conf/local.conf\")",
+        "sources = [",
+        "  { name = shop, domain = review, format = csv, path = \"x/*.csv\", schema = \"id STRING, body STRING, stars STRING\"",
+        "    columns { id = id, text = body, label = stars }, labels { \"5\" = positive }, charset = ISO-8859-1",
+        "    follow-symlinks = true, options { header = \"true\", anyReaderOption = \"x\" } }",
+        "]",
+        "encoders.my-bert { tokenizer = \"/models/bert\", weights = \"/models/bert\" }",
+        "entities.companies.ZZZ { names = [\"Zed Corp\"], exclude = [\"Zed Corp pie\"] }",
+        "train.split.sources { shop = test }",
+        ""));
+    PipelineConfig config =
+        ConfigLoader.load(
+            conf,
+            List.of(
+                "spark.conf.\"spark.sql.shuffle.partitions\"=8",
+                "spark.conf.\"spark.executor.memory\"=2g",
+                "serve.hive-conf.\"hive.server2.authentication.ldap.url\"=ldaps://ldap.example.com"));
+    assertThat(config.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "8").containsEntry("spark.executor.memory", "2g");
+    assertThat(config.sources().get(0).options()).containsEntry("anyReaderOption", "x");
+    assertThat(config.entities().companies()).anyMatch(c -> c.ticker().equals("ZZZ"));
+    assertThat(config.train().split().sources()).containsEntry("shop", "test");
+  }
+
+  /** Every file under conf/ that is a whole configuration (the default, or one including it) loads and binds. */
+  @Test
+  void everyConfigurationUnderConfLoads() throws Exception {
+    Path confDir = Files.isDirectory(Path.of("../conf")) ? Path.of("../conf") : Path.of("conf");
+    List<Path> complete;
+    try (Stream<Path> files = Files.walk(confDir)) {
+      complete =
+          files
+              .filter(f -> f.toString().endsWith(".conf") || f.toString().endsWith(".conf.example"))
+              .filter(f -> f.getFileName().toString().equals("local.conf") || includesTheDefault(f))
+              .sorted()
+              .collect(Collectors.toList());
+    }
+    assertThat(complete).as("conf/local.conf, cluster.conf.example and the benchmarks").hasSizeGreaterThanOrEqualTo(7);
+    for (Path file : complete) {
+      assertThat(ConfigLoader.load(file, List.of()).sources()).as(file.toString()).isNotEmpty();
+    }
+  }
+
+  private static boolean includesTheDefault(Path file) {
+    try {
+      return Files.readString(file).contains("include classpath(\"conf/local.conf\")");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void settingsNameWhereEachValueWasSet(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("mine.conf");
+    Files.writeString(conf, "include classpath(\"conf/local.conf\")\nwarehouse = \"/data/wh\"\n");
+    Map<String, ConfigSetting> settings =
+        ConfigLoader.settings(conf, List.of("clean.min-chars=10", "clean.require-timestamp=[news, review]")).stream()
+            .collect(Collectors.toMap(ConfigSetting::key, s -> s));
+
+    assertThat(settings.get("warehouse")).isEqualTo(new ConfigSetting("warehouse", "\"/data/wh\"", conf + ":2"));
+    assertThat(settings.get("clean.min-chars").origin()).isEqualTo("--set");
+    assertThat(settings.get("clean.require-timestamp").origin()).as("a HOCON list given with --set").isEqualTo("--set");
+    int maxCharsLine = lineOf(Path.of(confDir(), "local.conf"), "max-chars = ");
+    assertThat(settings.get("clean.max-chars"))
+        .isEqualTo(new ConfigSetting("clean.max-chars", "20000", "conf/local.conf (embedded default) line " + maxCharsLine));
+    assertThat(settings.get("entities.companies.NVX.names").origin()).startsWith("conf/companies.conf (embedded default) line ");
+    assertThat(settings).containsKeys("sources[0].name", "sources[1].options", "spark.conf.\"spark.sql.shuffle.partitions\"");
+    List<String> keys = new ArrayList<>(ConfigLoader.settings(null, List.of()).stream().map(ConfigSetting::key).toList());
+    assertThat(keys).as("sorted").isSorted();
+  }
+
+  @Test
+  void settingsMaskSecrets() {
+    Map<String, String> values =
+        ConfigLoader.settings(
+                null,
+                List.of(
+                    "alerts.webhook.url=https://bot:hunter2@hooks.example.com/alerts",
+                    "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=abc123",
+                    "spark.conf.\"spark.hadoop.fs.s3a.session.token\"=tok123",
+                    "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionPassword\"=pw123"))
+            .stream()
+            .collect(Collectors.toMap(ConfigSetting::key, ConfigSetting::value));
+    assertThat(values.get("alerts.webhook.url")).isEqualTo("\"https://****@hooks.example.com/alerts\"");
+    assertThat(values.get("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isEqualTo("****");
+    assertThat(values.get("spark.conf.\"spark.hadoop.fs.s3a.session.token\"")).isEqualTo("****");
+    assertThat(values.get("spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionPassword\"")).isEqualTo("****");
+    assertThat(values.get("tokenize.max-length")).as("tokenize is not a token").isEqualTo("256");
+    assertThat(values.get("score.max-document-tokens")).isEqualTo("4096");
+  }
+
+  private static String confDir() {
+    return Files.isDirectory(Path.of("../conf")) ? "../conf" : "conf";
+  }
+
+  private static int lineOf(Path file, String text) throws Exception {
+    List<String> lines = Files.readAllLines(file);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(text + " not in " + file);
   }
 }
