@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Print the configuration a run would use: every key = value, sorted, each with where it was set"
           + " (the embedded conf/local.conf and its line, your --conf file and line, or --set).",
-      "Passwords, secrets, tokens and the user info of URLs are masked. Checks the configuration as a"
+      "Passwords, secrets, tokens and the user info of URLs (and a webhook URL's path) are masked. Checks the configuration as a"
           + " run does: an unknown key (a typo) or a bad value exits 64 naming it."
     },
     footerHeading = "%nExample:%n",

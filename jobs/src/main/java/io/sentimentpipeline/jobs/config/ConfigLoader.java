@@ -65,6 +65,7 @@ public final class ConfigLoader {
   private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\"]+@");
 
   private static final String MASK = "****";
+  private static final java.util.regex.Pattern URL_PATH = java.util.regex.Pattern.compile("^(\"[a-z]+://[^/\"]+)/[^\"]+\"$");
 
   private ConfigLoader() {}
 
@@ -97,11 +98,17 @@ public final class ConfigLoader {
       }
     } else {
       String rendered = secret(key) ? MASK : URL_USER_INFO.matcher(value.render(ConfigRenderOptions.concise())).replaceAll("$1" + MASK + "@");
+      if (key.endsWith("webhook.url")) { // chat webhooks carry their token in the path
+        rendered = URL_PATH.matcher(rendered).replaceAll("$1/" + MASK + "\"");
+      }
       settings.add(new ConfigSetting(key, rendered, Origins.describe(value.origin())));
     }
   }
 
-  /** A key naming a password, secret or token: a word of it (split at punctuation and camelCase) says so. */
+  /**
+   * A key naming a password, secret or token, or a webhook (whose URL path often is the token): a
+   * word of it (split at punctuation and camelCase) says so.
+   */
   static boolean secret(String key) {
     for (String word : key.split("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")) {
       String lower = word.toLowerCase(Locale.ROOT);

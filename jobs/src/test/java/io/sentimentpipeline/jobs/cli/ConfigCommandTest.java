@@ -53,7 +53,7 @@ class ConfigCommandTest {
             "warehouse = \"/data/wh\"  # " + conf + ":2",
             "alerts.robust-z.threshold = \"3\"  # --set",
             "spark.conf.\"spark.sql.shuffle.partitions\" = \"8\"  # --set",
-            "alerts.webhook.url = \"https://****@hooks.example.com/x\"  # --set")
+            "alerts.webhook.url = \"https://****@hooks.example.com/****\"  # --set")
         .anyMatch(l -> l.matches("alerts\\.robust-z\\.critical = 6(\\.0)?  # conf/local\\.conf \\(embedded default\\) line \\d+"))
         .noneMatch(l -> l.contains("pw@"))
         .isSorted();

@@ -273,7 +273,7 @@ class ConfigLoaderTest {
                     "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionPassword\"=pw123"))
             .stream()
             .collect(Collectors.toMap(ConfigSetting::key, ConfigSetting::value));
-    assertThat(values.get("alerts.webhook.url")).isEqualTo("\"https://****@hooks.example.com/alerts\"");
+    assertThat(values.get("alerts.webhook.url")).isEqualTo("\"https://****@hooks.example.com/****\"");
     assertThat(values.get("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isEqualTo("****");
     assertThat(values.get("spark.conf.\"spark.hadoop.fs.s3a.session.token\"")).isEqualTo("****");
     assertThat(values.get("spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionPassword\"")).isEqualTo("****");
