@@ -3,7 +3,8 @@
     python3 airflow/tests/print_commands.py --ds 2026-11-20 --conf /path/to/pipeline.conf
 
 Imports sentiment_tasks only (not Airflow), so it runs anywhere python3 does. The JUnit test
-AirflowDagCommandsTest runs each printed command through the pipeline's CLI.
+AirflowDagCommandsTest runs the same commands, as the DAG files' operators hold them
+(airflow/tests/check_dags.py --ds D --conf FILE), through the pipeline's CLI.
 """
 
 import argparse
@@ -25,7 +26,8 @@ def main():
     options = parser.parse_args()
 
     def render(task_list):
-        return [{"task_id": t.task_id, "args": t.args, "spark_conf": t.spark_conf} for t in task_list]
+        return [{"task_id": t.task_id, "args": t.args, "spark_conf": t.spark_conf,
+                 "execution_timeout_s": t.execution_timeout.total_seconds()} for t in task_list]
 
     print(json.dumps({
         "main_class": tasks.MAIN_CLASS,

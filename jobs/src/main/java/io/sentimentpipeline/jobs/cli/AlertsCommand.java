@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(
     name = "alerts",
@@ -16,13 +17,22 @@ import picocli.CommandLine.Option;
       "  ewma      the mean score's EWMA falling below its trailing median (alerts.ewma.*)",
       "Both need alerts.min-documents documents that day and alerts.min-baseline-days days of history.",
       "Uses the scores of the domain's champion model unless alerts.model-version is set.",
-      "Nightly: --run-date D processes day D. Backtest: --from A --to B replaces days A..B in one run.",
+      "Day: --run-date D processes day D. Nightly: --run-date D --nightly (re)computes the",
+      "alerts.recompute-days days up to D, for late documents (what `run` does; run id run-D).",
+      "Backtest: --from A --to B replaces days A..B in one run.",
       "Reruns replace the same days: no duplicates. The range's alerts also go to",
       "<alerts.output-dir>/alerts-<to>.jsonl and, if alerts.webhook.url is set, to the webhook",
       "(a webhook failure is reported, not fatal).",
       "Example: pipeline alerts --from 2026-01-01 --to 2026-11-27 --set alerts.min-documents=10"
     })
 final class AlertsCommand extends SparkCommand {
+
+  static final String NIGHTLY_OPTION = "--nightly";
+
+  @Option(
+      names = NIGHTLY_OPTION,
+      description = "The days alerts.recompute-days back up to --run-date, as `run` computes them (not with --from/--to).")
+  boolean nightly;
 
   @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day to (re)compute (default: --to).")
   LocalDate from;
@@ -40,6 +50,10 @@ final class AlertsCommand extends SparkCommand {
 
   @Override
   PipelineConfig config() {
+    if (nightly && (from != null || to != null)) {
+      throw new ParameterException(
+          spec.commandLine(), NIGHTLY_OPTION + " sets the days from alerts.recompute-days and --run-date; drop --from/--to or " + NIGHTLY_OPTION);
+    }
     if (domain != null) {
       common.overrides.add("alerts.domain=" + domain);
     }
@@ -49,8 +63,9 @@ final class AlertsCommand extends SparkCommand {
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     LocalDate last = to != null ? to : runDate;
-    LocalDate first = from != null ? from : last;
-    String id = runId != null ? runId : "alerts-" + first + "_" + last;
+    LocalDate first = nightly ? NightlyStep.alertsFrom(config.alerts(), runDate) : from != null ? from : last;
+    String defaultId = nightly ? NightlyStep.alertsRunId(runDate) : "alerts-" + first + "_" + last;
+    String id = runId != null ? runId : defaultId;
     out().println("alerts " + AlertsJob.run(spark, config, first, last, id));
   }
 }

@@ -39,6 +39,8 @@ import picocli.CommandLine.HelpCommand;
       AlertsCommand.class,
       BacktestAlertsCommand.class,
       RunCommand.class,
+      StepsCommand.class,
+      OptimizeCommand.class,
       SqlCommand.class,
       TablesCommand.class,
       BenchmarkCommand.class,

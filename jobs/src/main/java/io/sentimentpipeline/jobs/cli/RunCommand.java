@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     description = {
-      "Run the nightly sequence for a run date: ingest, clean, tokenize, score, alerts, then compact",
-      "the gold tables; prints counts and rates. Fails (exit 65) when a domain to score has no",
+      "Run the nightly sequence for a run date: ingest, clean, tokenize, score, alerts over the last",
+      "alerts.recompute-days days, then optimize the gold tables; prints counts and rates. The same",
+      "steps as separate commands (what the Airflow DAG runs): `pipeline steps --run-date D`. Fails (exit 65) when a domain to score has no",
       "champion model: train one with `pipeline train --domain D`.",
       "With --demo-data: writes the demo corpus first if absent, fine-tunes a champion for each domain",
       "that has none (2 epochs unless --set train.epochs=N; minutes on a CPU), and computes alerts",
@@ -51,43 +52,74 @@ final class RunCommand extends SparkCommand {
       DemoDataCommand.write(config);
       out().println("demo-data written to " + config.demo().output());
     }
-    long start = System.nanoTime();
+    Rates rates = new Rates();
+    for (NightlyStep step : NightlyStep.values()) {
+      // A switch expression: a step added to NightlyStep does not compile until `run` executes it.
+      String done =
+          switch (step) {
+            case INGEST -> ingest(spark, config, runDate, rates);
+            case CLEAN -> clean(spark, config, runDate, rates);
+            case TOKENIZE -> tokenize(spark, config);
+            case SCORE -> score(spark, config, runDate);
+            case ALERTS -> alerts(spark, config, runDate);
+            case OPTIMIZE -> "optimize " + TableMaintenance.optimizeGold(spark, new Warehouse(config.warehouse()));
+          };
+      out().println(done);
+    }
+  }
+
+  /** Ingest and clean are timed together: the rows read against the time until they are clean. */
+  private static final class Rates {
+    long ingestStart;
+    long rowsRead;
+  }
+
+  private String ingest(SparkSession spark, PipelineConfig config, LocalDate runDate, Rates rates) {
+    rates.ingestStart = System.nanoTime();
     IngestJob.Result ingest = IngestJob.run(spark, config, runDate);
-    out().println(ingest);
+    rates.rowsRead = ingest.rowsRead();
+    return ingest.toString();
+  }
+
+  private String clean(SparkSession spark, PipelineConfig config, LocalDate runDate, Rates rates) {
     CleanJob.Result clean = CleanJob.run(spark, config, runDate);
+    double seconds = seconds(rates.ingestStart);
     out().println("clean " + clean);
-    double ingestCleanSeconds = seconds(start);
-    out().printf(
-        "rate ingest+clean: %d rows in %.1f s = %.0f rows/s%n",
-        ingest.rowsRead(), ingestCleanSeconds, ingest.rowsRead() / ingestCleanSeconds);
+    return String.format(
+        "rate ingest+clean: %d rows in %.1f s = %.0f rows/s", rates.rowsRead, seconds, rates.rowsRead / seconds);
+  }
 
-    start = System.nanoTime();
+  private String tokenize(SparkSession spark, PipelineConfig config) {
+    long start = System.nanoTime();
     TokenizeJob.Result tokenize = TokenizeJob.run(spark, config);
+    double seconds = seconds(start);
     out().println("tokenize " + tokenize);
-    double tokenizeSeconds = seconds(start);
-    out().printf(
-        "rate tokenize: %d docs in %.1f s = %.0f docs/s, %.0f Spark NLP tokens/s, %.0f WordPiece ids/s%n",
-        tokenize.documents(), tokenizeSeconds, tokenize.documents() / tokenizeSeconds,
-        tokenize.tokens() / tokenizeSeconds, tokenize.inputIds() / tokenizeSeconds);
+    return String.format(
+        "rate tokenize: %d docs in %.1f s = %.0f docs/s, %.0f Spark NLP tokens/s, %.0f WordPiece ids/s",
+        tokenize.documents(), seconds, tokenize.documents() / seconds,
+        tokenize.tokens() / seconds, tokenize.inputIds() / seconds);
+  }
 
+  private String score(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     if (demoData) {
       trainMissingChampions(spark, config);
     }
-    start = System.nanoTime();
+    long start = System.nanoTime();
     ScoreJob.Result score = ScoreJob.run(spark, config, runDate);
+    double seconds = seconds(start);
     out().println("score " + score);
-    double scoreSeconds = seconds(start);
-    out().printf("rate score: %d docs in %.1f s = %.1f docs/s%n", score.scored(), scoreSeconds, score.scored() / scoreSeconds);
+    return String.format("rate score: %d docs in %.1f s = %.1f docs/s", score.scored(), seconds, score.scored() / seconds);
+  }
 
-    // Documents can arrive days late: the nightly run recomputes a trailing window (idempotent).
-    LocalDate from = runDate.minusDays(config.alerts().recomputeDays() - 1L);
+  /** What {@code alerts --nightly} computes; the demo covers its whole period instead. */
+  private String alerts(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+    LocalDate from = NightlyStep.alertsFrom(config.alerts(), runDate);
     LocalDate to = runDate;
     if (demoData) {
       from = config.demo().endDate().minusDays(config.demo().newsDays() - 1L);
       to = runDate.isAfter(config.demo().endDate()) ? runDate : config.demo().endDate();
     }
-    out().println("alerts " + AlertsJob.run(spark, config, from, to, "run-" + runDate));
-    out().println("optimize " + TableMaintenance.optimizeGold(spark, new Warehouse(config.warehouse())));
+    return "alerts " + AlertsJob.run(spark, config, from, to, NightlyStep.alertsRunId(runDate));
   }
 
   /** Demo only: fine-tunes a model for each domain to score that has no champion yet. */

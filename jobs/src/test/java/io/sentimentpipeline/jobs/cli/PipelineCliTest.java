@@ -139,7 +139,7 @@ class PipelineCliTest extends SparkTestBase {
   @Test
   @Order(6)
   void everyCommandHasHelp() {
-    for (String command : List.of("demo-data", "ingest", "clean", "tokenize", "train", "score", "alerts", "run", "sql", "tables", "config")) {
+    for (String command : List.of("demo-data", "ingest", "clean", "tokenize", "train", "score", "alerts", "optimize", "run", "sql", "tables", "config")) {
       InProcessCli.Outcome help = pipeline(command, "--help");
       assertThat(help.exitCode()).as(command).isZero();
       assertThat(help.out()).as(command).contains("--conf", "--set", "--run-date", "Exit codes");

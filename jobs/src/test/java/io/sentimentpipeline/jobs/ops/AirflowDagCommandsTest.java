@@ -10,6 +10,8 @@ import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
 import io.sentimentpipeline.jobs.cli.SessionFactory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,12 +24,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
 
 /**
- * The Airflow DAGs cannot drift from the CLI: every DAG file compiles with python3, and the exact
- * application arguments of every task, as {@code airflow/tests/print_commands.py} prints them from
- * the same module the DAGs use, run in order through the pipeline's CLI against a demo warehouse.
- * A DAG naming a subcommand the CLI lacks fails here.
+ * The Airflow DAGs cannot drift from the CLI: every DAG file compiles with python3; the nightly
+ * DAG's tasks are exactly the steps {@code pipeline run} executes ({@code pipeline steps}); and the
+ * exact application arguments of every task, as the DAG files' operators hold them (loaded against
+ * a stand-in for Airflow by {@code airflow/tests/check_dags.py}, templates rendered for one date),
+ * run in order through the pipeline's CLI against a demo warehouse. A DAG naming a subcommand the
+ * CLI lacks, or leaving out a step of {@code run}, fails here.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AirflowDagCommandsTest extends SparkTestBase {
@@ -53,7 +58,7 @@ class AirflowDagCommandsTest extends SparkTestBase {
   }
 
   private static JsonNode printedCommands() throws Exception {
-    Python.Result printed = Python.run("airflow/tests/print_commands.py", "--ds", DS, "--conf", conf.toString());
+    Python.Result printed = Python.run("airflow/tests/check_dags.py", "--ds", DS, "--conf", conf.toString());
     assertThat(printed.exitCode()).as(printed.err()).isZero();
     JsonNode commands = new ObjectMapper().readTree(printed.out());
     assertThat(commands.get("main_class").asText()).isEqualTo(PipelineCli.class.getName());
@@ -78,8 +83,9 @@ class AirflowDagCommandsTest extends SparkTestBase {
   }
 
   /** Runs one DAG task's arguments through the CLI; the subcommand must exist and succeed. */
-  private static void runTask(JsonNode task) {
-    List<String> args = args(task);
+  private static void runTask(JsonNode task, String... localOverrides) {
+    List<String> args = new ArrayList<>(args(task));
+    args.addAll(List.of(localOverrides));
     assertThat(subcommands()).as("DAG task %s names a pipeline subcommand", task.get("task_id")).contains(args.get(0));
     assertThat(args).containsSubsequence("--run-date", DS).containsSubsequence("--conf", conf.toString());
     InProcessCli.Outcome outcome = InProcessCli.run(spark, args);
@@ -107,9 +113,11 @@ class AirflowDagCommandsTest extends SparkTestBase {
   }
 
   /**
-   * The DAG files against a stand-in for the Airflow API (Airflow is not installable here): their
-   * operators are the builder's tasks, in order and chained, with retries, backoff, a failure
-   * callback, one active run, no clock and no Variable read at parse time but the retrain schedule.
+   * The DAG files against a stand-in for the Airflow API (Airflow is not installable here), with
+   * Airflow 3's imports ({@code airflow.sdk}) and with 2.x's: their operators are the builder's
+   * tasks, in order and chained, each with an execution_timeout; a pipeline exit 64 or 65 fails a
+   * task without retry, 70 and 75 are retried; retries, backoff, a failure callback, one active run,
+   * no clock and no Variable read at parse time (the retrain schedule comes from the environment).
    */
   @Test
   void theDagFilesWireTheBuildersTasksInOrder() throws Exception {
@@ -118,12 +126,59 @@ class AirflowDagCommandsTest extends SparkTestBase {
     assertThat(checked.out().trim()).isEqualTo("ok");
   }
 
+  /** `pipeline steps --run-date D`: one line per step of `run`, its arguments separated by tabs. */
+  private static List<List<String>> runSteps(String runDate) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = PipelineCli.commandLine(new PipelineCli(SessionFactory.perCommand()));
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("steps", "--run-date", runDate)).as(err.toString()).isZero();
+    return out.toString().lines().map(line -> List.of(line.split("\t"))).toList();
+  }
+
+  @Test
+  void theNightlyDagsTasksAreTheStepsRunExecutes() throws Exception {
+    List<List<String>> steps = runSteps(DS);
+    assertThat(steps).extracting(step -> step.get(0))
+        .as("the sequence of `pipeline run`")
+        .containsExactly("ingest", "clean", "tokenize", "score", "alerts", "optimize");
+    assertThat(steps.get(4)).as("alerts recomputes the trailing alerts.recompute-days").contains("--nightly");
+
+    JsonNode nightly = printedCommands().get("sentiment_nightly");
+    List<List<String>> dagSteps = new ArrayList<>();
+    for (JsonNode task : nightly) {
+      List<String> args = args(task);
+      assertThat(args.subList(args.size() - 2, args.size())).as("%s ends with the deployment's --conf", task)
+          .containsExactly("--conf", conf.toString());
+      assertThat(task.get("task_id").asText()).isEqualTo(args.get(0));
+      dagSteps.add(args.subList(0, args.size() - 2));
+    }
+    assertThat(dagSteps).as("the nightly DAG's task commands for %s equal `pipeline steps --run-date %s`", DS, DS)
+        .isEqualTo(steps);
+
+    InProcessCli.Outcome both = InProcessCli.run(spark,
+        List.of("alerts", "--nightly", "--from", DS, "--run-date", DS, "--conf", conf.toString()));
+    assertThat(both.exitCode()).as(both.describe(List.of("alerts --nightly --from"))).isEqualTo(64);
+  }
+
+  @Test
+  void everyDagTaskHasAnExecutionTimeout() throws Exception {
+    JsonNode commands = printedCommands();
+    for (String dag : List.of("sentiment_nightly", "sentiment_retrain")) {
+      for (JsonNode task : commands.get(dag)) {
+        assertThat(task.get("execution_timeout_s").asDouble()).as("%s.%s execution_timeout", dag, task.get("task_id"))
+            .isPositive();
+      }
+    }
+  }
+
   @Test
   @Order(1)
   @Tag("slow")
   void theNightlyDagsCommandsRunInOrderAgainstTheDemoWarehouse() throws Exception {
     JsonNode nightly = printedCommands().get("sentiment_nightly");
-    assertThat(taskIds(nightly)).containsExactly("ingest", "clean", "tokenize", "score", "alerts");
+    assertThat(taskIds(nightly)).containsExactly("ingest", "clean", "tokenize", "score", "alerts", "optimize");
     for (JsonNode task : nightly) {
       if (task.get("task_id").asText().equals("score")) {
         // Fixture scores (from the demo labels) so that the surge shows whatever a model would make of it;
@@ -143,13 +198,16 @@ class AirflowDagCommandsTest extends SparkTestBase {
   @Test
   @Order(2)
   @Tag("slow")
-  void theRetrainDagsTrainCommandRunsWithGpuSettingsOnlyInSparkConf() throws Exception {
+  void theRetrainDagsTrainCommandRunsWithTheReadmesGpuSettings() throws Exception {
     JsonNode retrain = printedCommands().get("sentiment_retrain");
     assertThat(taskIds(retrain)).containsExactly("train", "score");
     JsonNode train = retrain.get(0);
+    // README, "GPU retrain": one GPU per executor, train.gpus-per-task for the training stage only,
+    // never spark.task.resource.gpu.amount (every task of every stage would wait for a GPU).
     assertThat(train.get("spark_conf").get("spark.executor.resource.gpu.amount").asText()).isEqualTo("1");
-    assertThat(train.get("spark_conf").get("spark.task.resource.gpu.amount").asText()).isEqualTo("1");
-    runTask(train);
+    assertThat(train.get("spark_conf").has("spark.task.resource.gpu.amount")).isFalse();
+    assertThat(args(train)).containsSubsequence("--set", "train.gpus-per-task=1");
+    runTask(train, "--set", "train.gpus-per-task=0"); // the DAG's command; this machine has no GPU (a later --set wins)
     assertThat(spark.sql("select count(*) from ml.training_runs where domain = 'review'").first().getLong(0)).isEqualTo(1);
   }
 
