@@ -172,7 +172,6 @@ public final class AlertsJob {
           webhook.detail(), alertCount, TableName.SENTIMENT_ALERTS, jsonl);
     }
     Result result = new Result(domain, from, to, version, entityDays, alertCount, byRule, jsonl, webhook);
-    LOG.info("Alerts {}", result);
     return result;
   }
 

@@ -23,8 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Clean: turns one batch of bronze rows into {@code silver.documents} (one row per distinct
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * kept + quarantined + duplicates.
  */
 public final class CleanJob {
-
-  private static final Logger LOG = LoggerFactory.getLogger(CleanJob.class);
 
   private CleanJob() {}
 
@@ -141,7 +137,6 @@ public final class CleanJob {
       if (!result.balances()) {
         throw new IllegalStateException("Clean accounting does not balance: " + result);
       }
-      LOG.info("Clean {}", result);
       return result;
     } finally {
       normalised.unpersist();

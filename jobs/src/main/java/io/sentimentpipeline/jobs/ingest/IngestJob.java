@@ -30,8 +30,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Ingest: appends each source's new files to {@code bronze.<source>_raw}, parsed with the source's
@@ -42,8 +40,6 @@ import org.slf4j.LoggerFactory;
  * skipped, so a rerun appends nothing.
  */
 public final class IngestJob {
-
-  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
   private IngestJob() {}
 
@@ -153,7 +149,6 @@ public final class IngestJob {
         failed += entry.status() == Status.FAILED ? 1 : 0;
       }
     }
-    problems.forEach(problem -> LOG.warn("Source '{}': {}", source.name(), problem));
     return new SourceResult(
         source.name(), table, listing.matched(), candidates.size(), rows, malformed, skipped, failed, problems);
   }

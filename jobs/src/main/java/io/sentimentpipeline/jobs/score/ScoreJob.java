@@ -117,7 +117,6 @@ public final class ScoreJob {
     List<DomainResult> results = new ArrayList<>();
     champions.forEach((domain, champion) -> results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate)));
     Result result = new Result(results);
-    LOG.info("Score: {}", result);
     return result;
   }
 

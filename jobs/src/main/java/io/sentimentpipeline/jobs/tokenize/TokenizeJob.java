@@ -21,8 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tokenize: for documents not yet tokenized with the configured encoder's tokenizer, Spark NLP
@@ -31,8 +29,6 @@ import org.slf4j.LoggerFactory;
  * silver.tokens}.
  */
 public final class TokenizeJob {
-
-  private static final Logger LOG = LoggerFactory.getLogger(TokenizeJob.class);
 
   private TokenizeJob() {}
 
@@ -95,7 +91,6 @@ public final class TokenizeJob {
       Result result = summarise(tokenizerId, tokens);
       tokens.write().format("delta").mode("append").save(warehouse.location(TableName.TOKENS));
       warehouse.register(spark, TableName.TOKENS);
-      LOG.info("Tokenize: {}", result);
       return result;
     } finally {
       tokens.unpersist();

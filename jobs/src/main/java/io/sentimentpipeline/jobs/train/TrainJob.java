@@ -139,7 +139,6 @@ public final class TrainJob {
     double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
     Result result =
         new Result(modelName, version, bundle, chief.history().best().validation(), chief.test(), baseline, promotion, trainExamples, seconds);
-    LOG.info("Train: {}", result);
     return result;
   }
 
