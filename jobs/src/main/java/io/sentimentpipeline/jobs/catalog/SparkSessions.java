@@ -5,6 +5,8 @@ import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -12,6 +14,8 @@ import scala.runtime.BoxedUnit;
  * name. Settings from {@code spark.conf} apply unless spark-submit already set them.
  */
 public final class SparkSessions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
   private SparkSessions() {}
 
@@ -47,6 +51,14 @@ public final class SparkSessions {
           }
         });
     SparkSession spark = builder.getOrCreate();
+    if (!settings.progressInterval().isZero()) {
+      StageProgress.attach(spark.sparkContext(), settings.progressInterval(), LOG::info);
+    }
+    if (spark.sparkContext().uiWebUrl().isDefined()) {
+      LOG.info("Spark UI: {}", spark.sparkContext().uiWebUrl().get());
+    } else {
+      LOG.info("Spark UI is off; to watch the stages, add --set 'spark.conf.\"spark.ui.enabled\"=true' (it takes a free port from 4040)");
+    }
     warehouse.registerAll(spark);
     return spark;
   }

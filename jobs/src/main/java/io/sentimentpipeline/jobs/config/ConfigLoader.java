@@ -220,7 +220,7 @@ public final class ConfigLoader {
 
   private static SparkSettings spark(Config c) {
     Optional<String> master = c.hasPath("master") ? Optional.of(c.getString("master")) : Optional.empty();
-    return new SparkSettings(master, c.getString("app-name"), stringMap(c.getConfig("conf")));
+    return new SparkSettings(master, c.getString("app-name"), stringMap(c.getConfig("conf")), c.getDuration("progress-interval"));
   }
 
   private static DemoSettings demo(Config c) {

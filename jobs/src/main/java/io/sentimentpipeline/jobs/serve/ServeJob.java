@@ -134,7 +134,7 @@ public final class ServeJob {
     serve.hiveConf().forEach((key, value) -> conf.put(hadoop + key, value));
     serve.listenerHiveConf().forEach((key, value) -> conf.put(hadoop + key, value));
     conf.putAll(pinnedSparkConf(serve));
-    return new SparkSettings(spark.master(), spark.appName(), conf);
+    return new SparkSettings(spark.master(), spark.appName(), conf, spark.progressInterval());
   }
 
   /** Spark settings serve decides itself, whatever spark.conf says. */
