@@ -33,7 +33,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The model registry: {@code ml.models} (one row per model version, with its scores, the baseline's
  * and the promotion decision; exactly one {@code champion} per domain) and {@code
- * ml.training_runs} (parameters, per-epoch metrics and timings of every run).
+ * ml.training_runs} (parameters, per-epoch metrics and timings of every run). Every status change
+ * (registration, promote, rollback, retire) is one Delta commit on {@code ml.models}, which keeps
+ * the last change's who, when and why in {@code status_*} columns, followed by an append to {@code
+ * ml.model_events}, which keeps them all. The two are separate commits: a process killed between
+ * them leaves the change in {@code ml.models} without its event row.
  */
 public final class ModelRegistry {
 
@@ -292,7 +296,7 @@ public final class ModelRegistry {
       return rows.get(0);
     }
     List<Integer> known =
-        rows.isEmpty() && warehouse.exists(spark, MODELS)
+        warehouse.exists(spark, MODELS)
             ? models().where(col("model_name").equalTo(modelName)).select("version").orderBy("version")
                 .collectAsList().stream().map(r -> r.getInt(0)).toList()
             : List.of();
