@@ -45,7 +45,8 @@ import picocli.CommandLine.HelpCommand;
       TablesCommand.class,
       BenchmarkCommand.class,
       ServeCommand.class,
-      ConfigCommand.class
+      ConfigCommand.class,
+      ModelsCommand.class
     })
 public final class PipelineCli {
 
@@ -76,12 +77,17 @@ public final class PipelineCli {
           return category.exitCode();
         });
     commandLine.setExitCodeExceptionMapper(exception -> categoryOf(exception).exitCode());
-    for (CommandLine sub : commandLine.getSubcommands().values()) {
-      sub.getCommandSpec().exitCodeOnInvalidInput(ErrorCategory.USAGE_OR_CONFIG.exitCode());
-      sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
-          .exitCodeList(commandLine.getCommandSpec().usageMessage().exitCodeList());
-    }
+    configureSubcommands(commandLine, commandLine.getCommandSpec().usageMessage().exitCodeList());
     return commandLine;
+  }
+
+  /** Every subcommand, groups' included, exits 64 on bad input and lists the exit codes. */
+  private static void configureSubcommands(CommandLine parent, java.util.Map<String, String> exitCodes) {
+    for (CommandLine sub : parent.getSubcommands().values()) {
+      sub.getCommandSpec().exitCodeOnInvalidInput(ErrorCategory.USAGE_OR_CONFIG.exitCode());
+      sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
+      configureSubcommands(sub, exitCodes);
+    }
   }
 
   /**

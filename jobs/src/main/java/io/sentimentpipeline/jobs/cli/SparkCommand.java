@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,11 +15,11 @@ abstract class SparkCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
-  @ParentCommand PipelineCli cli;
-
   @Override
   public final Integer call() {
     PipelineConfig config = config();
+    // The root, not the parent: a command may sit under a group such as `models`.
+    PipelineCli cli = (PipelineCli) spec.root().userObject();
     SparkSession spark = cli.sessions().open(config);
     try {
       execute(spark, config, common.runDate());

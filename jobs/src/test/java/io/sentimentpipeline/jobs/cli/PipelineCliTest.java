@@ -70,7 +70,12 @@ class PipelineCliTest extends SparkTestBase {
       assertThat(train.exitCode()).as(train.err()).isZero();
     }
     // The TF-IDF baseline reads the tiny demo perfectly, so a tiny model is never promoted: crown them.
-    spark.sql("UPDATE ml.models SET status = 'champion'");
+    for (String domain : List.of("review", "news")) {
+      InProcessCli.Outcome promote =
+          InProcessCli.run(spark, List.of("models", "promote", domain + "-sentiment", "1", "--reason",
+              "PipelineCliTest: the run is under test", "--set", "warehouse=" + workDir.resolve("warehouse")));
+      assertThat(promote.exitCode()).as(promote.err()).isZero();
+    }
 
     InProcessCli.Outcome run = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), tiny));
 

@@ -44,13 +44,14 @@ class StandaloneClusterTest extends SparkTestBase {
   /**
    * First day: the demo run fine-tunes a (tiny) model per domain; at least one of them does not
    * beat the TF-IDF baseline on the small demo, so the run stops at score with 65 ("train one")
-   * before scoring any domain; crowning the models by SQL lets the second run score both domains
+   * before scoring any domain; promoting them (`models promote`, a no-op for one already champion) lets the second run score both domains
    * and alert.
    */
   static final List<Step> FIRST =
       List.of(
           new Step(List.of("run", "--demo-data"), 65),
-          new Step(List.of("sql", "UPDATE ml.models SET status = 'champion'"), 0),
+          new Step(List.of("models", "promote", "review-sentiment", "1", "--reason", "StandaloneClusterTest: tiny champion"), 0),
+          new Step(List.of("models", "promote", "news-sentiment", "1", "--reason", "StandaloneClusterTest: tiny champion"), 0),
           new Step(List.of("run"), 0));
 
   /** The nightly sequence, one spark-submit per entry, in order. */

@@ -162,7 +162,9 @@ class FaultsTest extends SparkTestBase {
     }
     InProcessCli.Outcome train = InProcessCli.run(spark, List.of("train", "--conf", quiet.toString(), "--domain", "news"));
     assertThat(train.exitCode()).as(train.describe(List.of("train"))).isZero();
-    spark.sql("UPDATE delta.`" + workDir.resolve("gold-undisturbed/ml/models") + "` SET status = 'champion'");
+    InProcessCli.Outcome promote =
+        InProcessCli.run(spark, List.of("models", "promote", "news-sentiment", "1", "--reason", "FaultsTest: tiny champion", "--conf", quiet.toString()));
+    assertThat(promote.exitCode()).as(promote.describe(List.of("models", "promote"))).isZero();
     copy(workDir.resolve("gold-undisturbed"), workDir.resolve("gold-killed"));
     Path killed = conf("gold-killed");
     List<String> alerts = List.of("alerts", "--from", "2026-11-10", "--to", RUN_DATE);

@@ -1,5 +1,7 @@
 package io.sentimentpipeline.jobs.ops;
 
+import java.time.Instant;
+import io.sentimentpipeline.jobs.train.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -216,7 +218,9 @@ class AirflowDagCommandsTest extends SparkTestBase {
   @Tag("slow")
   void scoreStepsOfBothDagsRun() throws Exception {
     // The 3-step retrain cannot beat the baseline, so crown it: the score command is under test here.
-    spark.sql("UPDATE ml.models SET status = 'champion' WHERE domain = 'review'");
+    ModelRegistry registry = new ModelRegistry(spark, new Warehouse(workDir.resolve("warehouse").toString()));
+    registry.promote("review-sentiment", registry.nextVersion("review-sentiment") - 1,
+        ModelRegistry.Change.byCurrentUser("AirflowDagCommandsTest: the score command is under test", Instant.now()));
     JsonNode commands = printedCommands();
     for (String dag : List.of("sentiment_nightly", "sentiment_retrain")) {
       for (JsonNode task : commands.get(dag)) {

@@ -1,5 +1,7 @@
 package io.sentimentpipeline.jobs.score;
 
+import java.time.Instant;
+import io.sentimentpipeline.jobs.train.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -111,7 +113,8 @@ class ScoreJobTest extends SparkTestBase {
    * perfectly, so the tiny model never beats it, and scoring (not promotion) is under test here.
    */
   private static void crown(int version) {
-    spark.sql("UPDATE ml.models SET status = CASE WHEN version = " + version + " THEN 'champion' ELSE 'retired' END");
+    new ModelRegistry(spark, new Warehouse(scoreConfig().warehouse()))
+        .promote("review-sentiment", version, ModelRegistry.Change.byCurrentUser("ScoreJobTest: scoring is under test", Instant.now()));
   }
 
   @Test
