@@ -10,6 +10,7 @@ import picocli.CommandLine.ParameterException;
 
 @Command(
     name = "alerts",
+    header = "Daily sentiment per entity, and the alerts its rules raise.",
     description = {
       "Aggregate gold.sentiment_scores per entity (news ticker; for reviews, the source) and day into",
       "gold.entity_daily_sentiment and write what the rules fire to gold.sentiment_alerts:",
@@ -40,7 +41,7 @@ final class AlertsCommand extends SparkCommand {
   @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day to (re)compute (default: --run-date).")
   LocalDate to;
 
-  @Option(names = "--domain", description = "review or news (default: alerts.domain).")
+  @Option(names = "--domain", description = "review or news (default: {{alerts.domain}}, from alerts.domain).")
   String domain;
 
   @Option(

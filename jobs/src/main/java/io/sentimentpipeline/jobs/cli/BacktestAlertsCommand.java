@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code pipeline backtest-alerts}: the stored alerts against known drops and later price moves. */
 @Command(
     name = "backtest-alerts",
+    header = "Check the alerts against price drops, beside a tweet-volume baseline.",
     description = {
       "Check gold.sentiment_alerts (alerts.domain) against prices, beside a naive tweet-volume baseline.",
       "  recall     share of the --drops rows in [from, to] with an alert for the ticker on the drop's day",

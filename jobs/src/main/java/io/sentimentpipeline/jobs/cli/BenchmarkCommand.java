@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "benchmark",
+    header = "Time the model on fixed shapes; with --peer, beside the Python peer.",
     description = {
       "Time the model code on fixed-shape random inputs (no Spark) and, with --peer, run",
       "shared/peers/bert_peer.py with the same mode, model, batch, sequence length and threads right",

@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "clean",
+    header = "Clean the run date's bronze batch into silver.documents and the quarantine.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline clean --conf nightly.conf --run-date 2026-11-27"},
     description = {
       "Clean the run date's bronze batch into silver.documents and silver.quarantine.",
       "Documents are deduplicated by MERGE on doc_id; rejected rows keep their reason and raw record.",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 /** Prints the resolved configuration with the origin of each value; starts no Spark session. */
 @Command(
     name = "config",
+    header = "Print the configuration a run would use, each value with its origin.",
     description = {
       "Print the configuration a run would use: every key = value, sorted, each with where it was set"
           + " (the embedded conf/local.conf and its line, your --conf file and line, or --set).",

@@ -14,6 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "demo-data",
+    header = "Write the synthetic demo corpus (seeded, deterministic) to demo.output.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline demo-data --set demo.reviews=5000"},
     description = {
       "Write the synthetic demo corpus (seeded, deterministic) to demo.output.",
       "Labelled reviews as CSV, dated financial news as JSONL with one injected negative surge,",

@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "ingest",
+    header = "Append each source's new files to bronze.<source>_raw; record every file.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline ingest --conf nightly.conf --run-date 2026-11-27"},
     description = "Append each source's new files to bronze.<source>_raw (already ingested files are skipped).")
 final class IngestCommand extends SparkCommand {
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "models",
+    header = "List, show, promote, roll back or retire model versions in ml.models.",
     description = "List, inspect, promote, roll back and retire model versions in ml.models.",
     mixinStandardHelpOptions = true,
     subcommands = {

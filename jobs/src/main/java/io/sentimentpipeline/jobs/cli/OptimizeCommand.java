@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "optimize",
+    header = "OPTIMIZE and Z-order the gold tables by entity and date.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline optimize --conf nightly.conf"},
     description = {
       "OPTIMIZE the gold tables: Z-order gold.entity_daily_sentiment and gold.sentiment_alerts by",
       "(entity, event_date), compact gold.sentiment_scores. The last step of `run`; tables that do",

@@ -17,7 +17,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(
     name = "pipeline",
     mixinStandardHelpOptions = true,
-    version = "sentiment-pipeline 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "Batch sentiment pipeline on Spark: raw reviews and news -> Delta tables.",
     exitCodeOnInvalidInput = 64,
     exitCodeListHeading = "%nExit codes:%n",
@@ -73,10 +73,12 @@ public final class PipelineCli {
           if (category == ErrorCategory.INTERNAL) {
             exception.printStackTrace(cmd.getErr());
           }
-          cmd.getErr().println(cmd.getColorScheme().errorText("error: " + reported(exception).getMessage()));
+          String message = CommandHints.withConf(reported(exception).getMessage(), CommandHints.conf(parseResult));
+          cmd.getErr().println(cmd.getColorScheme().errorText("error: " + message));
           return category.exitCode();
         });
     commandLine.setExitCodeExceptionMapper(exception -> categoryOf(exception).exitCode());
+    HelpLayout.apply(commandLine);
     configureSubcommands(commandLine, commandLine.getCommandSpec().usageMessage().exitCodeList());
     return commandLine;
   }

@@ -19,11 +19,15 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "run",
+    header = "The nightly sequence: ingest, clean, tokenize, score, alerts, optimize.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline run --conf nightly.conf --run-date 2026-11-27", "  ./pipeline run --demo-data    (the demo corpus, champions fine-tuned first)"},
     description = {
       "Run the nightly sequence for a run date: ingest, clean, tokenize, score, alerts over the last",
-      "alerts.recompute-days days, then optimize the gold tables; prints counts and rates. The same",
-      "steps as separate commands (what the Airflow DAG runs): `pipeline steps --run-date D`. Fails (exit 65) when a domain to score has no",
-      "champion model: train one with `pipeline train --domain D`.",
+      "alerts.recompute-days days, then optimize the gold tables; prints counts and rates.",
+      "`pipeline steps --run-date D` prints the same steps as separate commands (what the Airflow",
+      "DAG runs). Fails (exit 65) when a domain to score has no champion model: train one with",
+      "`pipeline train --domain D`.",
       "With --demo-data: writes the demo corpus first if absent, fine-tunes a champion for each domain",
       "that has none (2 epochs unless --set train.epochs=N; minutes on a CPU), and computes alerts",
       "over the whole demo period."

@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "score",
+    header = "Score new documents with each domain's champion into gold.sentiment_scores.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline score --conf nightly.conf --domain news --run-date 2026-11-27"},
     description = {
       "Score documents with each domain's champion model into gold.sentiment_scores.",
       "Only documents without a score from the champion's version are scored (a MERGE on doc_id and",
@@ -19,7 +22,7 @@ import picocli.CommandLine.Option;
     })
 final class ScoreCommand extends SparkCommand {
 
-  @Option(names = "--domain", description = "review or news (default: every domain in score.domains).")
+  @Option(names = "--domain", description = "review or news (default: every domain in score.domains, {{score.domains}}).")
   String domain;
 
   @Override

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "serve",
+    header = "Serve the tables over JDBC/ODBC (Spark's Thrift server) until stopped.",
     description = {
       "Serve the warehouse tables over JDBC/ODBC (Spark's Thrift server, the HiveServer2 protocol of",
       "Tableau, Power BI, Superset, DBeaver, Looker) until stopped with Ctrl-C or SIGTERM.",

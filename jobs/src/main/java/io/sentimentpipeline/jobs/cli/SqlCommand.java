@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "sql",
+    header = "Run one Spark SQL query over the warehouse tables and print the result.",
     description = {
       "Run one Spark SQL query over the warehouse tables and print the result.",
       "Example: pipeline sql \"select domain, count(*) from silver.documents group by domain\""

@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "steps",
+    header = "Print the steps `run` executes for a run date (the Airflow DAG's tasks).",
     description = {
       "Print the nightly sequence that `run` executes for a run date, one step per line: the",
       "pipeline arguments separated by tabs (add --conf FILE to each). Schedulers run these as",

@@ -10,7 +10,10 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
-@Command(name = "tables", description = "List the warehouse's tables with their row count and Delta version.")
+@Command(name = "tables",
+    header = "List the warehouse's tables with their row count and Delta version.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline tables --conf nightly.conf"}, description = "List the warehouse's tables with their row count and Delta version.")
 final class TablesCommand extends SparkCommand {
 
   @Override
@@ -25,7 +28,8 @@ final class TablesCommand extends SparkCommand {
     }
     out().print(TableFormatter.format(List.of("table", "rows", "delta_version", "location"), rows));
     if (rows.isEmpty()) {
-      out().println("No tables yet in " + warehouse.root() + ": run `./pipeline run --demo-data`.");
+      String run = common.conf == null ? "`./pipeline run --demo-data`" : CommandHints.withConf("`./pipeline run`", common.conf);
+      out().println("No tables yet in " + warehouse.root() + ": run " + run + ".");
     }
   }
 }

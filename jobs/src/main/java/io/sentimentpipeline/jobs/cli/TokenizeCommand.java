@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "tokenize",
+    header = "Tokenize new documents into silver.tokens for the configured encoder.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline tokenize --conf nightly.conf --set tokenize.max-length=128"},
     description = {
       "Tokenize new documents into silver.tokens for the configured encoder.",
       "Spark NLP words (tokens, norm_tokens) plus the encoder's own WordPiece ids (input_ids)."

@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "train",
+    header = "Fine-tune the encoder on one domain's labelled documents; register it.",
+    footerHeading = "%nExample:%n",
+    footer = {"  ./pipeline train --conf nightly.conf --domain news", "  ./pipeline train --domain review --max-steps 20 --limit 500    (a smoke run)"},
     description = {
       "Fine-tune the configured encoder on one domain's labelled documents and register the model.",
       "Runs in a Spark barrier stage (train.tasks data-parallel tasks); compares with a TF-IDF baseline",
@@ -17,10 +20,10 @@ import picocli.CommandLine.Option;
     })
 final class TrainCommand extends SparkCommand {
 
-  @Option(names = "--domain", description = "review or news (default: train.domain).")
+  @Option(names = "--domain", description = "review or news (default: {{train.domain}}, from train.domain).")
   String domain;
 
-  @Option(names = "--max-steps", description = "Stop after this many optimizer steps (smoke runs; default: train.max-steps).")
+  @Option(names = "--max-steps", description = "Stop after this many optimizer steps (smoke runs; default: {{train.max-steps}}, from train.max-steps; 0 = no cap).")
   Long maxSteps;
 
   @Option(names = "--limit", defaultValue = "0", description = "Use at most this many labelled documents (0 = all).")

@@ -201,16 +201,17 @@ public final class ConfigLoader {
 
   static PipelineConfig bind(Config c) {
     try {
+      List<SourceConfig> sources = sources(c);
       return new PipelineConfig(
           spark(c.getConfig("spark")),
           c.getString("warehouse"),
           demo(c.getConfig("demo")),
-          sources(c),
+          sources,
           clean(c.getConfig("clean")),
           entities(c.getConfig("entities")),
           tokenize(c),
           train(c),
-          score(c.getConfig("score")),
+          score(c.getConfig("score"), sources),
           alerts(c.getConfig("alerts")),
           serve(c.getConfig("serve")));
     } catch (ConfigException | IllegalArgumentException e) {
@@ -378,10 +379,14 @@ public final class ConfigLoader {
         localFolder(t, "checkpoint-dir", "train.checkpoint-dir", "each executor"));
   }
 
-  private static ScoreConfig score(Config s) {
+  /** {@code score.domains = []} (the default): the domains the configured sources hold. */
+  private static ScoreConfig score(Config s, List<SourceConfig> sources) {
     List<Domain> domains = new ArrayList<>();
     for (String domain : s.getStringList("domains")) {
       domains.add(Domain.parse(domain, "score.domains"));
+    }
+    if (domains.isEmpty()) {
+      sources.stream().map(SourceConfig::domain).distinct().sorted().forEach(domains::add);
     }
     ChunkAggregation aggregation;
     try {

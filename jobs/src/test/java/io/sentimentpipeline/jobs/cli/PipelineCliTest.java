@@ -107,7 +107,7 @@ class PipelineCliTest extends SparkTestBase {
     InProcessCli.Outcome again = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), TinyEncoder.overrides(workDir)));
 
     assertThat(again.exitCode()).as(again.err()).isZero();
-    assertThat(again.out()).contains("0 new", "kept 0 +", "tokenize 0 documents", "0 documents scored");
+    assertThat(again.out()).contains("0 new", "kept 0 +", "tokenize nothing new", "0 documents scored");
     assertThat(spark.sql(counts).first().toString()).isEqualTo(before);
     assertThat(spark.sql("select * from gold.sentiment_scores order by doc_id, model_version").collectAsList()).isEqualTo(scores);
     assertThat(spark.sql("select * from gold.sentiment_alerts order by entity, event_date, rule").collectAsList()).isEqualTo(alerts);
