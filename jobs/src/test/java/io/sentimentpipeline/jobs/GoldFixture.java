@@ -12,7 +12,7 @@ import io.sentimentpipeline.jobs.alerts.AlertsJob;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.train.EpochResult;
 import io.sentimentpipeline.udfs.train.TrainingHistory;

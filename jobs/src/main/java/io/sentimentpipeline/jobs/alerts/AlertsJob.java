@@ -11,7 +11,7 @@ import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;

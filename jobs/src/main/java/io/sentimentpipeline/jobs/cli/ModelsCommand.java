@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.ingest.IngestJob;
 import io.sentimentpipeline.jobs.score.ScoreJob;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.train.TrainJob;
 import java.nio.file.Files;
 import java.time.LocalDate;

@@ -2,8 +2,8 @@ package io.sentimentpipeline.jobs.score;
 
 import ai.djl.engine.Engine;
 import io.sentimentpipeline.jobs.TaskDevice;
-import io.sentimentpipeline.jobs.train.ModelBundle;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelBundle;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.nlp.WordPieceEncoder;
 import io.sentimentpipeline.udfs.score.DocumentScorer;

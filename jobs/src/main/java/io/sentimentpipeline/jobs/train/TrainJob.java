@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sentimentpipeline.jobs.registry.Promotion;
+import io.sentimentpipeline.jobs.registry.ModelBundle;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;

@@ -13,7 +13,7 @@ import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
 import io.sentimentpipeline.jobs.cli.SessionFactory;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sentimentpipeline.jobs.SparkTestBase;
-import io.sentimentpipeline.jobs.train.ModelBundle;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelBundle;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.sentimentpipeline.jobs.ops;
 
 import java.time.Instant;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package io.sentimentpipeline.jobs.score;
 
 import java.time.Instant;
-import io.sentimentpipeline.jobs.train.ModelRegistry;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -17,7 +17,7 @@ import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import io.sentimentpipeline.jobs.train.TrainJob;
-import io.sentimentpipeline.jobs.train.ModelBundle;
+import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.score.ExecutorModelCache;
 import io.sentimentpipeline.udfs.score.ScoringModel;

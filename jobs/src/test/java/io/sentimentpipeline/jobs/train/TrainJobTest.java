@@ -2,6 +2,8 @@ package io.sentimentpipeline.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentpipeline.jobs.registry.ModelBundle;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;

@@ -1,4 +1,4 @@
-package io.sentimentpipeline.jobs.train;
+package io.sentimentpipeline.jobs.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

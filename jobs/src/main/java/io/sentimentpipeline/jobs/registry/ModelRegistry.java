@@ -1,4 +1,4 @@
-package io.sentimentpipeline.jobs.train;
+package io.sentimentpipeline.jobs.registry;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;

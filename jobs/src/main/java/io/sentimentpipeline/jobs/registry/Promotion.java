@@ -1,4 +1,4 @@
-package io.sentimentpipeline.jobs.train;
+package io.sentimentpipeline.jobs.registry;
 
 import java.util.Locale;
 import java.util.OptionalDouble;

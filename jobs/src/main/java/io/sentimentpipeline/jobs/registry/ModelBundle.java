@@ -1,4 +1,4 @@
-package io.sentimentpipeline.jobs.train;
+package io.sentimentpipeline.jobs.registry;
 
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
