@@ -114,7 +114,7 @@ public final class AlertsJob {
           TableName.SENTIMENT_SCORES + " does not exist under " + warehouse.root() + ": run `pipeline score` first");
     }
     Dataset<Row> scores =
-        spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
+        warehouse.read(spark, TableName.SENTIMENT_SCORES)
             .where(col("domain").equalTo(domain));
     int version = modelVersion(spark, warehouse, alerts, scores);
     LocalDate readFrom = from.minusDays(alerts.baselineDays());
@@ -225,14 +225,9 @@ public final class AlertsJob {
   private static void write(Warehouse warehouse, TableName table, Dataset<Row> rows, String rangeWhere) {
     Column[] commented =
         Arrays.stream(rows.columns()).map(c -> col(c).as(c, comment(COLUMN_COMMENTS.getOrDefault(c, "")))).toArray(Column[]::new);
-    rows.select(commented)
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", rangeWhere)
-        // Small tables (entities x days): not partitioned but Z-ordered by (entity, event_date) after
-        // the nightly run; Delta's file statistics cover these leading columns for data skipping.
-        .save(warehouse.location(table));
+    // Small tables (entities x days): not partitioned but Z-ordered by (entity, event_date) after
+    // the nightly run; Delta's file statistics cover these leading columns for data skipping.
+    warehouse.replace(rows.select(commented), table, rangeWhere);
   }
 
   private static Metadata comment(String text) {
@@ -240,7 +235,7 @@ public final class AlertsJob {
   }
 
   private static Dataset<Row> read(SparkSession spark, Warehouse warehouse, TableName table) {
-    return spark.read().format("delta").load(warehouse.location(table));
+    return warehouse.read(spark, table);
   }
 
   private static Column between(LocalDate from, LocalDate to) {

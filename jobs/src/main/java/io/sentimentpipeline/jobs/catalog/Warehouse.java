@@ -8,6 +8,8 @@ import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -39,6 +41,40 @@ public final class Warehouse {
 
   public String location(TableName table) {
     return root + "/" + table.layer() + "/" + table.table();
+  }
+
+  /** A table's current rows. */
+  public Dataset<Row> read(SparkSession spark, TableName table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  /** Appends rows (in one commit; columns the table lacks are added), creating the table if absent. */
+  public void append(Dataset<Row> rows, TableName table, String... partitionBy) {
+    rows.write().format("delta").mode("append").option("mergeSchema", "true").partitionBy(partitionBy).save(location(table));
+  }
+
+  /** Replaces the rows {@code where} selects with {@code rows}, in one commit (a rerun leaves one copy). */
+  public void replace(Dataset<Row> rows, TableName table, String where, String... partitionBy) {
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", where).partitionBy(partitionBy).save(location(table));
+  }
+
+  /**
+   * Inserts the rows whose {@code key} columns are new to the table, in one MERGE commit, creating
+   * the table if absent; returns how many rows were inserted (SQL's MERGE reports it; the builder
+   * API of Delta 3 does not).
+   */
+  public long insertNew(SparkSession spark, Dataset<Row> rows, TableName table, List<String> key, String... partitionBy) {
+    DeltaTable.createIfNotExists(spark).location(location(table)).addColumns(rows.schema()).partitionedBy(partitionBy).execute();
+    String view = "insert_new_" + table.layer() + "_" + table.table();
+    rows.createOrReplaceTempView(view);
+    String on = String.join(" AND ", key.stream().map(column -> "target.`" + column + "` = source.`" + column + "`").toList());
+    try {
+      return spark.sql("MERGE INTO delta.`" + location(table).replace("`", "``") + "` AS target USING " + view
+              + " AS source ON " + on + " WHEN NOT MATCHED THEN INSERT *")
+          .select("num_inserted_rows").first().getLong(0);
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
   }
 
   public boolean exists(SparkSession spark, TableName table) {

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.delta.tables.DeltaTable;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
@@ -158,7 +157,7 @@ public final class CleanJob {
     Dataset<Row> fresh =
         warehouse.exists(spark, TableName.DOCUMENTS)
             ? documents.join(
-                spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS)).select(col("doc_id").as("_known")),
+                warehouse.read(spark, TableName.DOCUMENTS).select(col("doc_id").as("_known")),
                 col("doc_id").equalTo(col("_known")), "left_anti")
             : documents;
     for (Row row : documents.groupBy("source_file").count().collectAsList()) {
@@ -182,7 +181,7 @@ public final class CleanJob {
         continue;
       }
       Dataset<Row> rows =
-          spark.read().format("delta").load(warehouse.location(table)).where(col("batch_id").equalTo(batchId));
+          warehouse.read(spark, table).where(col("batch_id").equalTo(batchId));
       if (!List.of(rows.columns()).contains("malformed_reason")) { // bronze written before the column existed
         rows = rows.withColumn("malformed_reason", lit(null).cast(DataTypes.StringType));
       }
@@ -193,31 +192,11 @@ public final class CleanJob {
 
   /** Replaces the batch's quarantine rows: a rerun leaves one copy. */
   private static void writeQuarantine(Warehouse warehouse, String batchId, Dataset<Row> rejected) {
-    rejected
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", "batch_id = '" + batchId + "'")
-        .partitionBy("batch_id")
-        .save(warehouse.location(TableName.QUARANTINE));
+    warehouse.replace(rejected, TableName.QUARANTINE, "batch_id = '" + batchId + "'", "batch_id");
   }
 
   /** Inserts documents whose doc_id is new; returns how many were inserted. */
   private static long mergeDocuments(SparkSession spark, Warehouse warehouse, Dataset<Row> documents) {
-    String location = warehouse.location(TableName.DOCUMENTS);
-    DeltaTable.createIfNotExists(spark)
-        .location(location)
-        .addColumns(documents.schema())
-        .partitionedBy("domain")
-        .execute();
-    documents.createOrReplaceTempView("clean_new_documents");
-    Row metrics =
-        spark
-            .sql(
-                "MERGE INTO delta.`" + location + "` AS target USING clean_new_documents AS source"
-                    + " ON target.doc_id = source.doc_id WHEN NOT MATCHED THEN INSERT *")
-            .select("num_inserted_rows")
-            .first();
-    return metrics.getLong(0);
+    return warehouse.insertNew(spark, documents, TableName.DOCUMENTS, List.of("doc_id"), "domain");
   }
 }

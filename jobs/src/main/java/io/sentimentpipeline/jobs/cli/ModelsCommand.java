@@ -133,7 +133,7 @@ final class ModelsCommand {
         return runId + " (not in " + ModelRegistry.RUNS + ")";
       }
       List<Row> runs =
-          spark.read().format("delta").load(warehouse.location(ModelRegistry.RUNS))
+          warehouse.read(spark, ModelRegistry.RUNS)
               .where(col("run_id").equalTo(runId))
               .select("best_epoch", "steps", "tasks", "stopped_early", "started_at", "finished_at")
               .collectAsList();

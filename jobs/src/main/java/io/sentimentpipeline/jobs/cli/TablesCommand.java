@@ -23,7 +23,7 @@ final class TablesCommand extends SparkCommand {
     for (TableName table : warehouse.tables(spark)) {
       String location = warehouse.location(table);
       long version = DeltaTable.forPath(spark, location).history(1).select("version").first().getLong(0);
-      long count = spark.read().format("delta").load(location).count();
+      long count = warehouse.read(spark, table).count();
       rows.add(List.of(table.sql(), Long.toString(count), Long.toString(version), location));
     }
     out().print(TableFormatter.format(List.of("table", "rows", "delta_version", "location"), rows));

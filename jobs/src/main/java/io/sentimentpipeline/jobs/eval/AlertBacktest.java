@@ -377,7 +377,7 @@ public final class AlertBacktest {
       throw new PipelineException(
           ErrorCategory.BAD_INPUT, table + " does not exist under " + warehouse.root() + ": run `pipeline alerts --from A --to B` first");
     }
-    return spark.read().format("delta").load(warehouse.location(table));
+    return warehouse.read(spark, table);
   }
 
   private static Column sqlDate(LocalDate date) {

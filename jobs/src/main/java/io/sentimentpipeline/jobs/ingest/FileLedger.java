@@ -50,7 +50,7 @@ final class FileLedger {
       return files;
     }
     for (Row row :
-        spark.read().format("delta").load(warehouse.location(TABLE))
+        warehouse.read(spark, TABLE)
             .where(org.apache.spark.sql.functions.col("source").equalTo(source))
             .select("path", "size", "modified_at").distinct().collectAsList()) {
       files.add(new SourceFile(row.getString(0), row.getLong(1), row.getTimestamp(2).getTime()));
@@ -67,8 +67,7 @@ final class FileLedger {
     for (Entry entry : entries) {
       rows.add(entry.toRow(batchId, source, recordedAt));
     }
-    spark.createDataFrame(rows, SCHEMA).coalesce(1)
-        .write().format("delta").mode("append").save(warehouse.location(TABLE));
+    warehouse.append(spark.createDataFrame(rows, SCHEMA).coalesce(1), TABLE);
     warehouse.register(spark, TABLE);
   }
 }

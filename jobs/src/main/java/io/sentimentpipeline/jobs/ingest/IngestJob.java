@@ -187,8 +187,7 @@ public final class IngestJob {
       counts = countByFile(bronze);
     }
     try {
-      bronze.write().format("delta").mode("append").option("mergeSchema", "true")
-          .partitionBy("batch_id").save(warehouse.location(table));
+      warehouse.append(bronze, table, "batch_id");
       warehouse.register(spark, table);
     } finally {
       bronze.unpersist();
@@ -253,7 +252,7 @@ public final class IngestJob {
       return files;
     }
     List<Row> rows =
-        spark.read().format("delta").load(warehouse.location(table))
+        warehouse.read(spark, table)
             .groupBy("source_file", "source_file_size", "source_file_modified_at")
             .agg(count(lit(1)), sum(when(col("malformed"), 1).otherwise(0)).cast(DataTypes.LongType))
             .collectAsList();

@@ -313,7 +313,7 @@ public final class ModelRegistry {
     if (!warehouse.exists(spark, EVENTS)) {
       return spark.createDataFrame(List.of(), EVENTS_SCHEMA);
     }
-    return spark.read().format("delta").load(warehouse.location(EVENTS))
+    return warehouse.read(spark, EVENTS)
         .where(key(modelName, version)).orderBy("changed_at");
   }
 
@@ -347,7 +347,7 @@ public final class ModelRegistry {
     List<String> currentKeys = current.stream().map(ModelRegistry::keyOf).toList();
     List<Row> crowned =
         warehouse.exists(spark, EVENTS)
-            ? spark.read().format("delta").load(warehouse.location(EVENTS))
+            ? warehouse.read(spark, EVENTS)
                 .where(col("domain").equalTo(domain).and(col("to_status").equalTo(CHAMPION)))
                 .orderBy(col("changed_at").desc())
                 .select("model_name", "version")
@@ -452,9 +452,7 @@ public final class ModelRegistry {
       return;
     }
     createIfMissing(EVENTS, EVENTS_SCHEMA);
-    spark.createDataFrame(events.stream().map(Event::toRow).toList(), EVENTS_SCHEMA)
-        .write().format("delta").mode("append").option("mergeSchema", "true")
-        .save(warehouse.location(EVENTS));
+    warehouse.append(spark.createDataFrame(events.stream().map(Event::toRow).toList(), EVENTS_SCHEMA), EVENTS);
     warehouse.register(spark, EVENTS);
   }
 
@@ -524,14 +522,12 @@ public final class ModelRegistry {
             history.bestEpoch(), history.steps(), history.stoppedEarly(), devices.size(),
             scala.collection.JavaConverters.asScalaBuffer(devices), startedAt, finishedAt);
     createIfMissing(RUNS, RUNS_SCHEMA);
-    spark.createDataFrame(List.of(run), RUNS_SCHEMA).write().format("delta").mode("append")
-        .option("mergeSchema", "true") // tables from before a column was added take it on
-        .save(warehouse.location(RUNS));
+    warehouse.append(spark.createDataFrame(List.of(run), RUNS_SCHEMA), RUNS); // older tables take on new columns
     warehouse.register(spark, RUNS);
   }
 
   private Dataset<Row> models() {
-    return spark.read().format("delta").load(warehouse.location(MODELS));
+    return warehouse.read(spark, MODELS);
   }
 
   private static boolean hasColumn(Row row, String name) {

@@ -230,7 +230,7 @@ public final class ScoreJob {
   private static Dataset<Row> unscored(
       SparkSession spark, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
     Dataset<Row> documents =
-        spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
+        warehouse.read(spark, TableName.DOCUMENTS)
             .where(col("domain").equalTo(domain.key()))
             .select("doc_id", "domain", "source", "event_date", "entities", "text");
     if (onlyDate != null) {
@@ -240,7 +240,7 @@ public final class ScoreJob {
       return documents;
     }
     Dataset<Row> done =
-        spark.read().format("delta").load(warehouse.location(TableName.SENTIMENT_SCORES))
+        warehouse.read(spark, TableName.SENTIMENT_SCORES)
             .where(col("model_name").equalTo(champion.modelName()).and(col("model_version").equalTo(champion.version())))
             .select(col("doc_id").as("s_doc_id"));
     return documents.join(done, col("doc_id").equalTo(col("s_doc_id")), "left_anti");
@@ -248,7 +248,7 @@ public final class ScoreJob {
 
   /** silver.tokens of one tokenizer, with doc_id as t_doc_id. */
   private static Dataset<Row> tokens(SparkSession spark, Warehouse warehouse, String tokenizerId) {
-    return spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+    return warehouse.read(spark, TableName.TOKENS)
         .where(col("tokenizer_id").equalTo(tokenizerId))
         .select(col("doc_id").as("t_doc_id"), col("input_ids"), col("truncated"));
   }

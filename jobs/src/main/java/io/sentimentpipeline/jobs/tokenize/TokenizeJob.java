@@ -89,7 +89,7 @@ public final class TokenizeJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Result result = summarise(tokenizerId, tokens);
-      tokens.write().format("delta").mode("append").save(warehouse.location(TableName.TOKENS));
+      warehouse.append(tokens, TableName.TOKENS);
       warehouse.register(spark, TableName.TOKENS);
       return result;
     } finally {
@@ -113,12 +113,12 @@ public final class TokenizeJob {
   /** Documents with no row in silver.tokens for this tokenizer. */
   private static Dataset<Row> pendingDocuments(SparkSession spark, Warehouse warehouse, String tokenizerId) {
     Dataset<Row> documents =
-        spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS)).select("doc_id", "domain", "text");
+        warehouse.read(spark, TableName.DOCUMENTS).select("doc_id", "domain", "text");
     if (!warehouse.exists(spark, TableName.TOKENS)) {
       return documents;
     }
     Dataset<Row> done =
-        spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+        warehouse.read(spark, TableName.TOKENS)
             .where(col("tokenizer_id").equalTo(tokenizerId))
             .select("doc_id");
     return documents.join(done, documents.col("doc_id").equalTo(done.col("doc_id")), "left_anti");

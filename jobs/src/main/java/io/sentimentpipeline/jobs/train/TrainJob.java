@@ -154,11 +154,11 @@ public final class TrainJob {
       }
     }
     Dataset<Row> documents =
-        spark.read().format("delta").load(warehouse.location(TableName.DOCUMENTS))
+        warehouse.read(spark, TableName.DOCUMENTS)
             .where(col("domain").equalTo(domain.key()).and(col("label").isNotNull()))
             .select("doc_id", "source", "label");
     Dataset<Row> tokens =
-        spark.read().format("delta").load(warehouse.location(TableName.TOKENS))
+        warehouse.read(spark, TableName.TOKENS)
             .where(col("tokenizer_id").equalTo(tokenizerId))
             .select("doc_id", "input_ids", "norm_tokens");
     Dataset<Row> labelled = documents.join(tokens, "doc_id");
