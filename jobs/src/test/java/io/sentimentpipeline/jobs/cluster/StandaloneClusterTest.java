@@ -123,7 +123,7 @@ class StandaloneClusterTest extends SparkTestBase {
         .extracting(row -> row.getString(0))
         .contains("malformed_record", "missing_text", "text_too_long", "unparseable_timestamp");
     assertThat(count("select count(*) from gold.sentiment_scores")).as("every document scored on the executors").isEqualTo(documents);
-    Matcher scored = SCORED.matcher(Files.readString(workDir.resolve("submit-first-2-run.log")));
+    Matcher scored = SCORED.matcher(Files.readString(workDir.resolve("submit-first-" + (FIRST.size() - 1) + "-run.log")));
     Map<String, String> loadsByDomain = new TreeMap<>();
     while (scored.find()) {
       if (Long.parseLong(scored.group(2)) > 0) {
