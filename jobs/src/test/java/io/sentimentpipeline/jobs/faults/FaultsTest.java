@@ -229,7 +229,7 @@ class FaultsTest extends SparkTestBase {
   @Test
   void aStageWhoseLeaseAnotherProcessHoldsExitsWith75AndWritesNothing() throws Exception {
     Path held = conf("held");
-    for (String stage : List.of("score", "alerts")) {
+    for (String stage : List.of("clean", "tokenize", "train", "score", "alerts")) {
       try (StageLease lease = StageLease.acquire(new Warehouse(workDir.resolve("held").toString()), stage)) {
         ForkedPipeline.Outcome outcome = forked.run(MAIN, args(stage, held), workDir.resolve(stage + "-held.log"), 4);
         assertThat(outcome.exitCode()).as(outcome.tail()).isEqualTo(75);
