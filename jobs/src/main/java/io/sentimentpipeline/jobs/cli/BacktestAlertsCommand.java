@@ -1,7 +1,7 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.eval.AlertBacktest;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.eval.AlertBacktest;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

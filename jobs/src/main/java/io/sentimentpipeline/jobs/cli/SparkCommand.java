@@ -7,8 +7,8 @@ import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** A subcommand that loads the configuration, opens a Spark session, runs and prints. */
 abstract class SparkCommand implements Callable<Integer> {

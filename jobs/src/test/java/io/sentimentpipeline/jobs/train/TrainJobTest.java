@@ -2,8 +2,6 @@ package io.sentimentpipeline.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentimentpipeline.jobs.registry.ModelBundle;
-import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;
@@ -11,6 +9,8 @@ import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.registry.ModelBundle;
+import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
