@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import io.sentimentpipeline.jobs.alerts.AlertsJob;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.train.EpochResult;
@@ -89,7 +89,7 @@ public final class GoldFixture {
     writeScores(spark, warehouse);
     registerChampion(spark, warehouse, "news");
     registerChampion(spark, warehouse, "review");
-    return AlertsJob.run(spark, config, from, to, "fixture");
+    return Jobs.alerts(spark, config, from, to, "fixture");
   }
 
   /** Three-class metrics with {@code correct} of 100 right per class, the rest one class off. */

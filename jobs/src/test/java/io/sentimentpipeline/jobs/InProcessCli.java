@@ -3,7 +3,7 @@ package io.sentimentpipeline.jobs;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
 import io.sentimentpipeline.jobs.cli.SessionFactory;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

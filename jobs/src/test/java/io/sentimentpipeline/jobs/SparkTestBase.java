@@ -3,7 +3,7 @@ package io.sentimentpipeline.jobs;
 import io.sentimentpipeline.jobs.catalog.SparkSessions;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.ConfigLoader;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ public abstract class SparkTestBase {
     if (spark == null) {
       spark =
           SparkSessions.start(
-              ConfigLoader.load(null, List.of(
+              PipelineConfig.load(null, List.of(
                       "spark.master=local[2]",
                       "spark.conf.\"spark.sql.shuffle.partitions\"=2",
                       "spark.conf.\"spark.default.parallelism\"=2"))
@@ -54,7 +54,7 @@ public abstract class SparkTestBase {
         "demo.output=" + workDir.resolve("demo"),
         "train.checkpoint-dir=" + workDir.resolve("checkpoints")));
     all.addAll(Arrays.asList(overrides));
-    return ConfigLoader.load(null, all);
+    return PipelineConfig.load(null, all);
   }
 
   protected static Dataset<Row> table(String name) {

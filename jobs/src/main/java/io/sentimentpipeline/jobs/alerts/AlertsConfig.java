@@ -110,4 +110,10 @@ public record AlertsConfig(
       throw new ConfigError(key, "must be greater than 0, got " + value);
     }
   }
+
+  /** This configuration for another domain (the CLI's {@code --domain}). */
+  public AlertsConfig withDomain(Domain other) {
+    return new AlertsConfig(other, recomputeDays, modelVersion, minDocuments, baselineDays, minBaselineDays, robustZ, ewma,
+        topDocuments, textChars, outputDir, webhookUrl, webhookTimeout);
+  }
 }

@@ -10,7 +10,6 @@ import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -94,18 +93,17 @@ public final class AlertsJob {
     }
   }
 
-  public static Result run(SparkSession spark, PipelineConfig config, LocalDate from, LocalDate to, String runId) {
-    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "alerts")) {
-      return runHoldingLease(spark, config, from, to, runId);
+  public static Result run(SparkSession spark, Warehouse warehouse, AlertsConfig alerts, LocalDate from, LocalDate to, String runId) {
+    try (StageLease lease = StageLease.acquire(warehouse, "alerts")) {
+      return runHoldingLease(spark, warehouse, alerts, from, to, runId);
     }
   }
 
-  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate from, LocalDate to, String runId) {
+  private static Result runHoldingLease(
+      SparkSession spark, Warehouse warehouse, AlertsConfig alerts, LocalDate from, LocalDate to, String runId) {
     if (from.isAfter(to)) {
       throw new PipelineException(ErrorCategory.USAGE_OR_CONFIG, "alerts: --from " + from + " is after --to " + to);
     }
-    AlertsConfig alerts = config.alerts();
-    Warehouse warehouse = new Warehouse(config.warehouse());
     String domain = alerts.domain().key();
     spark.sparkContext().setJobDescription("alerts " + domain + " " + from + ".." + to);
     if (!warehouse.exists(spark, TableName.SENTIMENT_SCORES)) {

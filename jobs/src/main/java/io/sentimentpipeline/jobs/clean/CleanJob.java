@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.when;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.config.SourceConfig;
 import io.sentimentpipeline.jobs.ingest.IngestJob;
 import java.time.LocalDate;
@@ -89,23 +88,22 @@ public final class CleanJob {
     }
   }
 
-  public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "clean")) {
-      return runHoldingLease(spark, config, runDate);
+  public static Result run(SparkSession spark, Warehouse warehouse, CleanConfig clean, LocalDate runDate) {
+    try (StageLease lease = StageLease.acquire(warehouse, "clean")) {
+      return runHoldingLease(spark, warehouse, clean, runDate);
     }
   }
 
-  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    Warehouse warehouse = new Warehouse(config.warehouse());
+  private static Result runHoldingLease(SparkSession spark, Warehouse warehouse, CleanConfig clean, LocalDate runDate) {
     String batchId = IngestJob.batchId(runDate);
     spark.sparkContext().setJobDescription("clean batch " + batchId);
 
-    Dataset<Row> bronze = readBatch(spark, warehouse, config.sources(), batchId);
+    Dataset<Row> bronze = readBatch(spark, warehouse, clean.sources(), batchId);
     if (bronze == null) {
       return new Result(batchId, 0, 0, 0, 0, 0, Map.of(), List.of());
     }
     Dataset<Row> normalised =
-        CleanTransforms.normalise(bronze, config.sources(), config.clean(), config.entities().extractor(), runDate)
+        CleanTransforms.normalise(bronze, clean.sources(), clean, clean.entities().extractor(), runDate)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> byReason = new TreeMap<>();

@@ -20,7 +20,6 @@ import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.sentimentpipeline.jobs.config.CleanConfig;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.SourceConfig;
 import io.sentimentpipeline.udfs.text.EntityExtractor;

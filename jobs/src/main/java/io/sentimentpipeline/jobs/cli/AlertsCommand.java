@@ -1,7 +1,9 @@
 package io.sentimentpipeline.jobs.cli;
 
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.alerts.AlertsJob;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -55,9 +57,6 @@ final class AlertsCommand extends SparkCommand {
       throw new ParameterException(
           spec.commandLine(), NIGHTLY_OPTION + " sets the days from alerts.recompute-days and --run-date; drop --from/--to or " + NIGHTLY_OPTION);
     }
-    if (domain != null) {
-      common.overrides.add("alerts.domain=" + domain);
-    }
     return super.config();
   }
 
@@ -67,6 +66,7 @@ final class AlertsCommand extends SparkCommand {
     LocalDate first = nightly ? NightlyStep.alertsFrom(config.alerts(), runDate) : from != null ? from : last;
     String defaultId = nightly ? NightlyStep.alertsRunId(runDate) : "alerts-" + first + "_" + last;
     String id = runId != null ? runId : defaultId;
-    out().println("alerts " + AlertsJob.run(spark, config, first, last, id));
+    AlertsConfig alerts = domain == null ? config.alerts() : config.alerts().withDomain(Domain.parse(domain, "--domain"));
+    out().println("alerts " + AlertsJob.run(spark, new Warehouse(config.warehouse()), alerts, first, last, id));
   }
 }

@@ -1,6 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.eval.AlertBacktest;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -45,7 +45,7 @@ final class BacktestAlertsCommand extends SparkCommand {
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
     AlertBacktest.Result result =
-        AlertBacktest.run(spark, config, new AlertBacktest.Options(prices, drops, from, to));
+        AlertBacktest.run(spark, new Warehouse(config.warehouse()), config.alerts(), new AlertBacktest.Options(prices, drops, from, to));
     out().printf(
         "backtest domain=%s span=%s..%s move=|adj_close return| > %.1f sigma (whole price file), next 2 trading days%n",
         result.domain(), result.from(), result.to(), AlertBacktest.SIGMAS);

@@ -1,7 +1,7 @@
 package io.sentimentpipeline.jobs.cli;
 
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.clean.CleanJob;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -20,6 +20,6 @@ final class CleanCommand extends SparkCommand {
 
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    out().println("clean " + CleanJob.run(spark, config, runDate));
+    out().println("clean " + CleanJob.run(spark, new Warehouse(config.warehouse()), config.clean(), runDate));
   }
 }

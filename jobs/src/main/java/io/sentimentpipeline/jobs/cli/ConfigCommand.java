@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
+import com.typesafe.config.Config;
 import io.sentimentpipeline.jobs.config.ConfigLoader;
 import io.sentimentpipeline.jobs.config.ConfigSetting;
 import java.io.PrintWriter;
@@ -37,10 +38,17 @@ final class ConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    for (ConfigSetting setting : ConfigLoader.settings(common.conf, common.overrides)) {
+    for (ConfigSetting setting : ConfigLoader.settings(checked())) {
       out.println(setting.line());
     }
     out.flush();
     return 0;
+  }
+
+  /** The loaded configuration, bound once as a run would bind it (so a bad value fails here too). */
+  private Config checked() {
+    Config config = ConfigLoader.load(common.conf, common.overrides);
+    ConfigBinding.bind(config);
+    return config;
   }
 }

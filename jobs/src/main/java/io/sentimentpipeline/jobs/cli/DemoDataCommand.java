@@ -1,7 +1,5 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.ConfigLoader;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.demo.DemoCorpus;
 import io.sentimentpipeline.jobs.demo.DemoCorpusSummary;
 import java.util.LinkedHashMap;
@@ -29,7 +27,7 @@ final class DemoDataCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineConfig config = ConfigLoader.load(common.conf, common.overrides);
+    PipelineConfig config = PipelineConfig.load(common.conf, common.overrides);
     DemoCorpusSummary summary = write(config);
     spec.commandLine().getOut().printf(
         "Demo corpus in %s: %d review rows, %d news rows (bad rows injected: %s)%n",

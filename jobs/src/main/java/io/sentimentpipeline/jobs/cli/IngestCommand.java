@@ -1,6 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.ingest.IngestJob;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +16,6 @@ final class IngestCommand extends SparkCommand {
 
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    out().println(IngestJob.run(spark, config, runDate));
+    out().println(IngestJob.run(spark, new Warehouse(config.warehouse()), config.sources(), runDate));
   }
 }

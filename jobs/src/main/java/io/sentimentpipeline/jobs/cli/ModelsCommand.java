@@ -3,7 +3,6 @@ package io.sentimentpipeline.jobs.cli;
 import static org.apache.spark.sql.functions.col;
 
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import java.time.Instant;
 import java.time.LocalDate;

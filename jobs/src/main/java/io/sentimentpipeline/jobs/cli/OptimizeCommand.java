@@ -2,7 +2,6 @@ package io.sentimentpipeline.jobs.cli;
 
 import io.sentimentpipeline.jobs.catalog.TableMaintenance;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

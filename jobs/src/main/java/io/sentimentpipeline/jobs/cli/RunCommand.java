@@ -5,7 +5,6 @@ import io.sentimentpipeline.jobs.catalog.TableMaintenance;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.clean.CleanJob;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.ingest.IngestJob;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.score.ScoreJob;
@@ -80,13 +79,13 @@ final class RunCommand extends SparkCommand {
 
   private String ingest(SparkSession spark, PipelineConfig config, LocalDate runDate, Rates rates) {
     rates.ingestStart = System.nanoTime();
-    IngestJob.Result ingest = IngestJob.run(spark, config, runDate);
+    IngestJob.Result ingest = IngestJob.run(spark, new Warehouse(config.warehouse()), config.sources(), runDate);
     rates.rowsRead = ingest.rowsRead();
     return ingest.toString();
   }
 
   private String clean(SparkSession spark, PipelineConfig config, LocalDate runDate, Rates rates) {
-    CleanJob.Result clean = CleanJob.run(spark, config, runDate);
+    CleanJob.Result clean = CleanJob.run(spark, new Warehouse(config.warehouse()), config.clean(), runDate);
     double seconds = seconds(rates.ingestStart);
     out().println("clean " + clean);
     return String.format(
@@ -95,7 +94,7 @@ final class RunCommand extends SparkCommand {
 
   private String tokenize(SparkSession spark, PipelineConfig config) {
     long start = System.nanoTime();
-    TokenizeJob.Result tokenize = TokenizeJob.run(spark, config);
+    TokenizeJob.Result tokenize = TokenizeJob.run(spark, new Warehouse(config.warehouse()), config.tokenize());
     double seconds = seconds(start);
     out().println("tokenize " + tokenize);
     return String.format(
@@ -109,7 +108,7 @@ final class RunCommand extends SparkCommand {
       trainMissingChampions(spark, config);
     }
     long start = System.nanoTime();
-    ScoreJob.Result score = ScoreJob.run(spark, config, runDate);
+    ScoreJob.Result score = ScoreJob.run(spark, new Warehouse(config.warehouse()), config.score(), runDate);
     double seconds = seconds(start);
     out().println("score " + score);
     return String.format("rate score: %d docs in %.1f s = %.1f docs/s", score.scored(), seconds, score.scored() / seconds);
@@ -123,7 +122,7 @@ final class RunCommand extends SparkCommand {
       from = config.demo().endDate().minusDays(config.demo().newsDays() - 1L);
       to = runDate.isAfter(config.demo().endDate()) ? runDate : config.demo().endDate();
     }
-    return "alerts " + AlertsJob.run(spark, config, from, to, NightlyStep.alertsRunId(runDate));
+    return "alerts " + AlertsJob.run(spark, new Warehouse(config.warehouse()), config.alerts(), from, to, NightlyStep.alertsRunId(runDate));
   }
 
   /** Demo only: fine-tunes a model for each domain to score that has no champion yet. */
@@ -132,7 +131,7 @@ final class RunCommand extends SparkCommand {
     for (Domain domain : config.score().domains()) {
       if (registry.champion(domain.key()).isEmpty()) {
         out().println("train: no " + domain.key() + " champion yet; fine-tuning one on the labelled demo documents");
-        TrainJob.Result trained = TrainJob.run(spark, config, domain, 0);
+        TrainJob.Result trained = TrainJob.run(spark, new Warehouse(config.warehouse()), config.train().withDomain(domain), 0);
         out().println("train " + trained);
       }
     }

@@ -1,6 +1,9 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import java.util.List;
+import io.sentimentpipeline.jobs.score.ScoreConfig;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.score.ScoreJob;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -27,14 +30,15 @@ final class ScoreCommand extends SparkCommand {
 
   @Override
   PipelineConfig config() {
-    if (domain != null) {
-      common.overrides.add("score.domains=[" + domain + "]");
-    }
     return super.config();
   }
 
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    out().println("score " + ScoreJob.run(spark, config, runDate));
+    out().println("score " + ScoreJob.run(spark, new Warehouse(config.warehouse()), score(config), runDate));
+  }
+
+  private ScoreConfig score(PipelineConfig config) {
+    return domain == null ? config.score() : config.score().withDomains(List.of(Domain.parse(domain, "--domain")));
   }
 }

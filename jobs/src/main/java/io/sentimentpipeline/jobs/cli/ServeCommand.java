@@ -1,7 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.ConfigLoader;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.serve.ServeJob;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -39,8 +38,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PipelineConfig config = ConfigLoader.load(common.conf, common.overrides);
-    ServeJob.Server server = ServeJob.start(config);
+    PipelineConfig config = PipelineConfig.load(common.conf, common.overrides);
+    ServeJob.Server server = ServeJob.start(new Warehouse(config.warehouse()), config.spark(), config.serve());
     CountDownLatch stopped = new CountDownLatch(1);
     ShutdownHookManager.get().addShutdownHook(
         () -> {

@@ -2,7 +2,6 @@ package io.sentimentpipeline.jobs.cli;
 
 import io.sentimentpipeline.jobs.catalog.SparkSessions;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import org.apache.spark.sql.SparkSession;
 
 /** Where commands get their Spark session: a new one per process, or a test's shared one. */

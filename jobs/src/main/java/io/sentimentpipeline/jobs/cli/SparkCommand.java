@@ -1,7 +1,5 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.ConfigLoader;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -31,7 +29,7 @@ abstract class SparkCommand implements Callable<Integer> {
   }
 
   PipelineConfig config() {
-    return ConfigLoader.load(common.conf, common.overrides);
+    return PipelineConfig.load(common.conf, common.overrides);
   }
 
   PrintWriter out() {

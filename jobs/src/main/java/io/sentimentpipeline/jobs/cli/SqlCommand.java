@@ -1,6 +1,5 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,6 @@ package io.sentimentpipeline.jobs.cli;
 import io.delta.tables.DeltaTable;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +19,6 @@ final class TokenizeCommand extends SparkCommand {
 
   @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    out().println("tokenize " + TokenizeJob.run(spark, config));
+    out().println("tokenize " + TokenizeJob.run(spark, new Warehouse(config.warehouse()), config.tokenize()));
   }
 }

@@ -1,7 +1,8 @@
 package io.sentimentpipeline.jobs.cli;
 
+import io.sentimentpipeline.jobs.train.TrainConfig;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.train.TrainJob;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -30,19 +31,14 @@ final class TrainCommand extends SparkCommand {
   long limit;
 
   @Override
-  PipelineConfig config() {
-    if (maxSteps != null) {
-      common.overrides.add("train.max-steps=" + maxSteps);
-    }
-    if (domain != null) {
-      common.overrides.add("train.domain=" + domain);
-    }
-    return super.config();
-  }
-
-  @Override
   void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    Domain trainDomain = config.train().domain();
-    out().println("train " + TrainJob.run(spark, config, trainDomain, limit));
+    TrainConfig train = config.train();
+    if (domain != null) {
+      train = train.withDomain(Domain.parse(domain, "--domain"));
+    }
+    if (maxSteps != null) {
+      train = train.withTrainer(train.trainer().withMaxSteps(maxSteps));
+    }
+    out().println("train " + TrainJob.run(spark, new Warehouse(config.warehouse()), train, limit));
   }
 }

@@ -12,7 +12,7 @@ public enum Domain {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static Domain parse(String value, String configKey) {
+  public static Domain parse(String value, String configKey) {
     for (Domain domain : values()) {
       if (domain.key().equals(value)) {
         return domain;

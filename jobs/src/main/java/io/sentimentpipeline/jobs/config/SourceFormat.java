@@ -21,7 +21,7 @@ public enum SourceFormat {
     return this != PARQUET;
   }
 
-  static SourceFormat parse(String value, String configKey) {
+  public static SourceFormat parse(String value, String configKey) {
     for (SourceFormat format : values()) {
       if (format.name().equalsIgnoreCase(value)) {
         return format;

@@ -30,7 +30,6 @@ import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.alerts.AlertsTransforms;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -144,10 +143,8 @@ public final class AlertBacktest {
     }
   }
 
-  public static Result run(SparkSession spark, PipelineConfig config, Options options) {
-    AlertsConfig alerts = config.alerts();
+  public static Result run(SparkSession spark, Warehouse warehouse, AlertsConfig alerts, Options options) {
     String domain = alerts.domain().key();
-    Warehouse warehouse = new Warehouse(config.warehouse());
     spark.sparkContext().setJobDescription("backtest-alerts " + domain);
     Dataset<Row> prices = readCsv(spark, "--prices", options.prices(), PRICE_COLUMNS)
         .select(col("ticker"), to_date(col("date")).as("date"), col("adj_close").cast("double").as("adj_close"));

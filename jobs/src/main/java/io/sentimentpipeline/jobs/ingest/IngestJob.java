@@ -11,7 +11,6 @@ import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.config.SourceConfig;
 import io.sentimentpipeline.jobs.ingest.FileLedger.Entry;
 import io.sentimentpipeline.jobs.ingest.FileLedger.Status;
@@ -74,18 +73,17 @@ public final class IngestJob {
     return runDate.toString();
   }
 
-  public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "ingest")) {
-      return runHoldingLease(spark, config, runDate);
+  public static Result run(SparkSession spark, Warehouse warehouse, List<SourceConfig> sources, LocalDate runDate) {
+    try (StageLease lease = StageLease.acquire(warehouse, "ingest")) {
+      return runHoldingLease(spark, warehouse, sources, runDate);
     }
   }
 
-  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    Warehouse warehouse = new Warehouse(config.warehouse());
+  private static Result runHoldingLease(SparkSession spark, Warehouse warehouse, List<SourceConfig> sources, LocalDate runDate) {
     String batchId = batchId(runDate);
     Timestamp ingestedAt = Timestamp.from(Instant.now());
     List<SourceResult> results = new ArrayList<>();
-    for (SourceConfig source : config.sources()) {
+    for (SourceConfig source : sources) {
       results.add(ingestSource(spark, warehouse, source, batchId, ingestedAt));
     }
     Result result = new Result(batchId, results);

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.score;
 
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.udfs.score.ChunkAggregation;
@@ -21,7 +22,8 @@ public record ScoreConfig(
     int chunkOverlap,
     ChunkAggregation chunkAggregation,
     double neutralBand,
-    boolean backfill)
+    boolean backfill,
+    TokenizeConfig tokenize)
     implements Serializable {
 
   public ScoreConfig {
@@ -44,5 +46,10 @@ public record ScoreConfig(
     if (neutralBand < 0 || neutralBand >= 1) {
       throw new ConfigError("score.neutral-band", "must be in [0, 1), got " + neutralBand);
     }
+  }
+
+  /** This configuration scoring {@code only} these domains (the CLI's {@code --domain}). */
+  public ScoreConfig withDomains(List<Domain> only) {
+    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, tokenize);
   }
 }

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.score;
 
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -10,8 +11,6 @@ import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
-import io.sentimentpipeline.jobs.config.TokenizeConfig;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
@@ -97,25 +96,24 @@ public final class ScoreJob {
     }
   }
 
-  public static Result run(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "score")) {
-      return runHoldingLease(spark, config, runDate);
+  public static Result run(SparkSession spark, Warehouse warehouse, ScoreConfig score, LocalDate runDate) {
+    try (StageLease lease = StageLease.acquire(warehouse, "score")) {
+      return runHoldingLease(spark, warehouse, score, runDate);
     }
   }
 
-  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-    Warehouse warehouse = new Warehouse(config.warehouse());
+  private static Result runHoldingLease(SparkSession spark, Warehouse warehouse, ScoreConfig score, LocalDate runDate) {
     for (TableName table : List.of(TableName.DOCUMENTS, TableName.TOKENS)) {
       if (!warehouse.exists(spark, table)) {
         throw new PipelineException(ErrorCategory.BAD_INPUT, table + " does not exist in " + warehouse.root() + ": run `./pipeline run` first.");
       }
     }
-    Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), config.score().domains());
+    Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), score.domains());
     for (ModelRegistry.Champion champion : champions.values()) {
       ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration()); // fail before any domain is scored
     }
     List<DomainResult> results = new ArrayList<>();
-    champions.forEach((domain, champion) -> results.add(scoreDomain(spark, config, warehouse, domain, champion, runDate)));
+    champions.forEach((domain, champion) -> results.add(scoreDomain(spark, score, warehouse, domain, champion, runDate)));
     Result result = new Result(results);
     return result;
   }
@@ -141,14 +139,13 @@ public final class ScoreJob {
   }
 
   private static DomainResult scoreDomain(
-      SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate runDate) {
+      SparkSession spark, ScoreConfig score, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate runDate) {
     spark.sparkContext().setJobDescription("score " + domain.key() + " with " + champion.modelName() + " v" + champion.version());
-    ScoreConfig score = config.score();
     LocalDate onlyDate = score.backfill() ? null : runDate;
-    long untokenized = ensureTokens(spark, config, warehouse, domain, champion, onlyDate);
+    long untokenized = ensureTokens(spark, score.tokenize(), warehouse, domain, champion, onlyDate);
     Dataset<Row> pending = pending(spark, warehouse, domain, champion, onlyDate);
     pending = pending.repartition(Math.max(2 * spark.sparkContext().defaultParallelism(), 1));
-    TokenizerSpec tokenizer = config.tokenize().tokenizer();
+    TokenizerSpec tokenizer = score.tokenize().tokenizer();
     CollectionAccumulator<String> loads = spark.sparkContext().collectionAccumulator("model loads per JVM");
     ScorePartition scorer =
         new ScorePartition(
@@ -175,20 +172,19 @@ public final class ScoreJob {
    * Returns how many documents to score still have none (left out of this run and reported).
    */
   private static long ensureTokens(
-      SparkSession spark, PipelineConfig config, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
+      SparkSession spark, TokenizeConfig configured, Warehouse warehouse, Domain domain, ModelRegistry.Champion champion, LocalDate onlyDate) {
     String needed = champion.tokenizerId();
     long missing = untokenized(spark, warehouse, domain, champion, onlyDate);
     if (missing == 0) {
       return 0;
     }
-    TokenizeConfig configured = config.tokenize();
     TokenizerSpec own = configured.tokenizer();
     int maxLength = maxLength(needed);
     if (maxLength > 0 && maxLength != own.maxLength()) {
       TokenizerSpec championSpec = new TokenizerSpec(own.encoder(), own.location(), maxLength);
       if (championSpec.tokenizerId().equals(needed)) {
         LOG.info("Score: {} {} documents have no tokens for {}'s tokenizer {}; tokenizing them", missing, domain.key(), champion.describe(), needed);
-        TokenizeJob.run(spark, config, new TokenizeConfig(championSpec, configured.batchSize(), configured.normalizerCleanup()));
+        TokenizeJob.run(spark, warehouse, new TokenizeConfig(championSpec, configured.batchSize(), configured.normalizerCleanup()));
         return untokenized(spark, warehouse, domain, champion, onlyDate);
       }
     }

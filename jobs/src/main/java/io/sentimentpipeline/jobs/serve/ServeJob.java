@@ -5,7 +5,6 @@ import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.SparkSessions;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.config.SparkSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,10 +69,9 @@ public final class ServeJob {
     }
   }
 
-  /** Starts the server and returns once it accepts connections. */
-  public static Server start(PipelineConfig config) {
-    ServeConfig serve = config.serve();
-    refuseListenerSettings(config.spark().conf().keySet(), "spark.conf.\"%s\"", serve);
+  /** Starts the server over {@code warehouse} and returns once it accepts connections. */
+  public static Server start(Warehouse warehouse, SparkSettings sparkSettings, ServeConfig serve) {
+    refuseListenerSettings(sparkSettings.conf().keySet(), "spark.conf.\"%s\"", serve);
     refuseListenerSettings(
         Arrays.stream(new SparkConf(true).getAll()).map(Tuple2::_1).toList(), "spark-submit --conf %s", serve);
     for (String variable : HIVE_ENVIRONMENT) {
@@ -92,9 +90,8 @@ public final class ServeJob {
     if (System.getProperty("derby.system.home") == null) {
       System.setProperty("derby.system.home", scratch.toString()); // derby.log goes here, not to the CWD
     }
-    Warehouse warehouse = new Warehouse(config.warehouse());
     AtomicReference<SparkSessionExtensions> extensions = new AtomicReference<>();
-    SparkSession spark = SparkSessions.start(withHive(config.spark(), serve, scratch), warehouse, extensions::set);
+    SparkSession spark = SparkSessions.start(withHive(sparkSettings, serve, scratch), warehouse, extensions::set);
     try {
       List<TableName> tables = warehouse.tables(spark);
       if (serve.readOnly()) {

@@ -11,8 +11,6 @@ import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
-import io.sentimentpipeline.jobs.config.TokenizeConfig;
 import io.sentimentpipeline.udfs.nlp.SparkNlpTokenization;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -55,19 +53,13 @@ public final class TokenizeJob {
     }
   }
 
-  public static Result run(SparkSession spark, PipelineConfig config) {
-    return run(spark, config, config.tokenize());
-  }
-
-  /** Tokenizes with {@code tokenize} instead of {@code config.tokenize()}: score uses it for its champion's tokenizer. */
-  public static Result run(SparkSession spark, PipelineConfig config, TokenizeConfig tokenize) {
-    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "tokenize")) {
-      return runHoldingLease(spark, config, tokenize);
+  public static Result run(SparkSession spark, Warehouse warehouse, TokenizeConfig tokenize) {
+    try (StageLease lease = StageLease.acquire(warehouse, "tokenize")) {
+      return runHoldingLease(spark, warehouse, tokenize);
     }
   }
 
-  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, TokenizeConfig tokenize) {
-    Warehouse warehouse = new Warehouse(config.warehouse());
+  private static Result runHoldingLease(SparkSession spark, Warehouse warehouse, TokenizeConfig tokenize) {
     if (!warehouse.exists(spark, TableName.DOCUMENTS)) {
       throw new PipelineException(
           ErrorCategory.BAD_INPUT,

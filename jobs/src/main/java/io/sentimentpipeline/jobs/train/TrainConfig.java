@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.train;
 
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
@@ -21,7 +22,8 @@ public record TrainConfig(
     GpuExecutorConfig gpuExecutor,
     double promotionMargin,
     String encoderWeights,
-    String checkpointDir) {
+    String checkpointDir,
+    TokenizeConfig tokenize) {
 
   public TrainConfig {
     if (tasks < 1) {
@@ -33,5 +35,15 @@ public record TrainConfig(
     if (promotionMargin < 0) {
       throw new ConfigError("train.promotion-margin", "must not be negative, got " + promotionMargin);
     }
+  }
+
+  /** This configuration for another domain (the CLI's {@code --domain}). */
+  public TrainConfig withDomain(Domain other) {
+    return new TrainConfig(other, trainer, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize);
+  }
+
+  /** This configuration with another trainer (the CLI's {@code --max-steps}, the demo's epochs). */
+  public TrainConfig withTrainer(TrainerConfig other) {
+    return new TrainConfig(domain, other, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize);
   }
 }

@@ -10,7 +10,6 @@ import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.registry.Promotion;
@@ -86,17 +85,16 @@ public final class TrainJob {
   }
 
   /** @param limit at most this many labelled documents (before the split); 0 = all */
-  public static Result run(SparkSession spark, PipelineConfig config, Domain domain, long limit) {
-    try (StageLease lease = StageLease.acquire(new Warehouse(config.warehouse()), "train")) {
-      return runHoldingLease(spark, config, domain, limit);
+  public static Result run(SparkSession spark, Warehouse warehouse, TrainConfig train, long limit) {
+    try (StageLease lease = StageLease.acquire(warehouse, "train")) {
+      return runHoldingLease(spark, warehouse, train, limit);
     }
   }
 
-  private static Result runHoldingLease(SparkSession spark, PipelineConfig config, Domain domain, long limit) {
+  private static Result runHoldingLease(SparkSession spark, Warehouse warehouse, TrainConfig train, long limit) {
     Instant started = Instant.now();
-    Warehouse warehouse = new Warehouse(config.warehouse());
-    TrainConfig train = config.train();
-    String tokenizerId = config.tokenize().tokenizer().tokenizerId();
+    Domain domain = train.domain();
+    String tokenizerId = train.tokenize().tokenizer().tokenizerId();
     spark.sparkContext().setJobDescription("train " + domain.key() + " with " + tokenizerId);
 
     Dataset<Row> split = DataSplit.assign(labelled(spark, warehouse, domain, tokenizerId, limit), train.split()).cache();
@@ -125,12 +123,12 @@ public final class TrainJob {
     List<TrainTask.Outcome> outcomes = runBarrierStage(train, labels, checkpoints, trainRdd, validation, test);
     TrainTask.Outcome chief = outcomes.stream().filter(o -> o.partition() == 0).findFirst().orElseThrow();
     String runId = UUID.randomUUID().toString();
-    Map<String, String> params = params(config, train, labels, trainExamples);
+    Map<String, String> params = params(train, labels, trainExamples);
     Map<String, String> bundleFiles =
-        writeBundle(spark, config, bundle, chief, labels, params, baseline, modelName + " v" + version);
+        writeBundle(spark, train, bundle, chief, labels, params, baseline, modelName + " v" + version);
     ModelRegistry.Candidate candidate =
         new ModelRegistry.Candidate(
-            modelName, version, domain.key(), config.tokenize().tokenizer().encoder(), labels, tokenizerId, bundle,
+            modelName, version, domain.key(), train.tokenize().tokenizer().encoder(), labels, tokenizerId, bundle,
             ModelBundle.checksum(bundleFiles), bundleFiles, chief.history().best().validation(), chief.test(), baseline.validation(), baseline.test(), runId,
             Timestamp.from(Instant.now()));
     List<String> devices =
@@ -245,10 +243,10 @@ public final class TrainJob {
     return profile.build();
   }
 
-  private static Map<String, String> params(PipelineConfig config, TrainConfig train, List<String> labels, int trainExamples) {
+  private static Map<String, String> params(TrainConfig train, List<String> labels, int trainExamples) {
     TrainerConfig t = train.trainer();
     Map<String, String> params = new LinkedHashMap<>();
-    params.put("encoder", config.tokenize().tokenizer().encoder());
+    params.put("encoder", train.tokenize().tokenizer().encoder());
     params.put("encoder-weights", train.encoderWeights());
     params.put("labels", String.join(",", labels));
     params.put("train-examples", Integer.toString(trainExamples));
@@ -268,13 +266,13 @@ public final class TrainJob {
     params.put("tasks", Integer.toString(train.tasks()));
     params.put("sync-every-steps", Integer.toString(t.syncEverySteps()));
     params.put("max-nonfinite-steps-in-a-row", Integer.toString(t.maxNonFiniteStepsInARow()));
-    params.put("max-length", Integer.toString(config.tokenize().tokenizer().maxLength()));
+    params.put("max-length", Integer.toString(train.tokenize().tokenizer().maxLength()));
     return params;
   }
 
   private static Map<String, String> writeBundle(
       SparkSession spark,
-      PipelineConfig config,
+      TrainConfig train,
       String bundle,
       TrainTask.Outcome chief,
       List<String> labels,
@@ -288,7 +286,7 @@ public final class TrainJob {
       Map<String, byte[]> files = new LinkedHashMap<>();
       files.put("model.safetensors", weights.toByteArray());
       files.put("config.json", chief.encoderConfigJson().getBytes(StandardCharsets.UTF_8));
-      try (InputStream tokenizer = config.tokenize().tokenizer().open()) {
+      try (InputStream tokenizer = train.tokenize().tokenizer().open()) {
         files.put("tokenizer.json", tokenizer.readAllBytes());
       }
       files.put(ScoringModel.LABELS, json.writeValueAsBytes(labels));

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.alerts;
 
+import io.sentimentpipeline.jobs.Jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,7 @@ import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
 import io.sentimentpipeline.jobs.cli.SessionFactory;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.score.ScoreJob;
 import java.io.PrintWriter;
@@ -141,7 +142,7 @@ class AlertsJobTest extends SparkTestBase {
 
   @Test
   void aNightlyRunStoresTheDayAndItsAlertsFromTheChampionsScores() throws Exception {
-    AlertsJob.Result result = AlertsJob.run(spark, alertsConfig(), SURGE, SURGE, "nightly-1");
+    AlertsJob.Result result = Jobs.alerts(spark, alertsConfig(), SURGE, SURGE, "nightly-1");
 
     assertThat(result.modelVersion()).as("champion in ml.models").isEqualTo(2);
     assertThat(result.entityDays()).isEqualTo(2);
@@ -185,10 +186,10 @@ class AlertsJobTest extends SparkTestBase {
   @Test
   void aRerunOfTheSameRangeLeavesBothTablesIdentical() {
     PipelineConfig config = alertsConfig();
-    AlertsJob.run(spark, config, SURGE.minusDays(5), SURGE, "backtest");
+    Jobs.alerts(spark, config, SURGE.minusDays(5), SURGE, "backtest");
     List<String> daily = snapshot(TableName.ENTITY_DAILY);
     List<String> alerts = snapshot(TableName.SENTIMENT_ALERTS);
-    AlertsJob.Result again = AlertsJob.run(spark, config, SURGE.minusDays(5), SURGE, "backtest");
+    AlertsJob.Result again = Jobs.alerts(spark, config, SURGE.minusDays(5), SURGE, "backtest");
 
     assertThat(daily).hasSize(12);
     assertThat(again.entityDays()).isEqualTo(12);
@@ -198,13 +199,13 @@ class AlertsJobTest extends SparkTestBase {
 
   @Test
   void aRangeWriteLeavesOtherDatesAlone() {
-    AlertsJob.run(spark, alertsConfig(), SURGE.minusDays(9), SURGE, "backtest");
+    Jobs.alerts(spark, alertsConfig(), SURGE.minusDays(9), SURGE, "backtest");
     List<String> before = stored(TableName.ENTITY_DAILY).where(col("event_date").lt(Date.valueOf(SURGE)))
         .toJSON().collectAsList().stream().sorted().toList();
 
     // Rerun the last day only, with a threshold nothing reaches: its alerts go, earlier days stay.
     AlertsJob.Result nightly =
-        AlertsJob.run(spark, alertsConfig("alerts.robust-z.threshold=100", "alerts.robust-z.critical=100",
+        Jobs.alerts(spark, alertsConfig("alerts.robust-z.threshold=100", "alerts.robust-z.critical=100",
             "alerts.ewma.limit=100", "alerts.ewma.critical=100"), SURGE, SURGE, "nightly-2");
 
     assertThat(nightly.alerts()).isZero();
@@ -233,7 +234,7 @@ class AlertsJobTest extends SparkTestBase {
     server.start();
     try {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-      AlertsJob.Result delivered = AlertsJob.run(spark, alertsConfig("alerts.webhook.url=" + url), SURGE, SURGE, "hook-1");
+      AlertsJob.Result delivered = Jobs.alerts(spark, alertsConfig("alerts.webhook.url=" + url), SURGE, SURGE, "hook-1");
       assertThat(delivered.webhook().outcome()).isEqualTo(AlertsOutput.WebhookOutcome.DELIVERED);
       JsonNode posted = new ObjectMapper().readTree(body.get());
       assertThat(posted.isArray()).isTrue();
@@ -242,7 +243,7 @@ class AlertsJobTest extends SparkTestBase {
       assertThat(posted.get(0).get("run_id").asText()).isEqualTo("hook-1");
 
       status.set(500);
-      AlertsJob.Result failed = AlertsJob.run(spark, alertsConfig("alerts.webhook.url=" + url), SURGE, SURGE, "hook-2");
+      AlertsJob.Result failed = Jobs.alerts(spark, alertsConfig("alerts.webhook.url=" + url), SURGE, SURGE, "hook-2");
       assertThat(failed.webhook().outcome()).isEqualTo(AlertsOutput.WebhookOutcome.FAILED);
       assertThat(failed.webhook().detail()).contains("HTTP 500");
       assertThat(failed.alerts()).as("stored anyway").isEqualTo(delivered.alerts());
@@ -251,7 +252,7 @@ class AlertsJobTest extends SparkTestBase {
     }
     // Nothing listening: a connection failure is reported too.
     AlertsJob.Result unreachable =
-        AlertsJob.run(spark, alertsConfig("alerts.webhook.url=http://127.0.0.1:1/hook", "alerts.webhook.timeout=2s"),
+        Jobs.alerts(spark, alertsConfig("alerts.webhook.url=http://127.0.0.1:1/hook", "alerts.webhook.timeout=2s"),
             SURGE, SURGE, "hook-3");
     assertThat(unreachable.webhook().outcome()).isEqualTo(AlertsOutput.WebhookOutcome.FAILED);
   }

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.alerts;
 
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -23,7 +24,7 @@ class AlertsTransformsTest extends SparkTestBase {
   private static final LocalDate START = LocalDate.of(2026, 9, 1);
   /** The embedded default: min-documents 5, a 30-day baseline of which 10 days needed, z 3.5. */
   private static final AlertsConfig CONFIG =
-      io.sentimentpipeline.jobs.config.ConfigLoader.load(null, List.of("alerts.robust-z.mad-floor=0.05")).alerts();
+      io.sentimentpipeline.jobs.cli.PipelineConfig.load(null, List.of("alerts.robust-z.mad-floor=0.05")).alerts();
 
   private static final StructType DAILY =
       new StructType()

@@ -3,7 +3,7 @@ package io.sentimentpipeline.jobs.clean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentimentpipeline.jobs.SparkTestBase;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -31,7 +31,7 @@ class CommandHintsTest extends SparkTestBase {
         sources = [{ name = wire, domain = news, format = jsonl, path = "/nowhere/*.jsonl",
           schema = "id STRING, body STRING, ts STRING", columns { id = id, text = body, timestamp = ts } }]
         """.formatted(workDir));
-    assertThat(ConfigLoader.load(conf, List.of()).score().domains()).containsExactly(Domain.NEWS);
+    assertThat(PipelineConfig.load(conf, List.of()).score().domains()).containsExactly(Domain.NEWS);
 
     InProcessCli.Outcome score = InProcessCli.run(spark, List.of("score", "--conf", conf.toString()));
     assertThat(score.exitCode()).as(score.err()).isEqualTo(65);

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.config;
 
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ class ConfigLoaderTest {
 
   @Test
   void embeddedDefaultBindsEverySection() {
-    PipelineConfig config = ConfigLoader.load(null, List.of());
+    PipelineConfig config = PipelineConfig.load(null, List.of());
     assertThat(config.spark().master()).contains("local[*]");
     assertThat(config.warehouse()).isEqualTo("warehouse");
     assertThat(config.sources()).extracting(SourceConfig::name).containsExactly("reviews", "news");
@@ -30,7 +31,7 @@ class ConfigLoaderTest {
   @Test
   void overridesTakeStringsNumbersListsAndUris() {
     PipelineConfig config =
-        ConfigLoader.load(
+        PipelineConfig.load(
             null,
             List.of(
                 "warehouse=s3a://bucket/warehouse",
@@ -47,10 +48,10 @@ class ConfigLoaderTest {
 
   @Test
   void localFoldersFollowALocalWarehouseAndRefuseARemoteValue() {
-    PipelineConfig config = ConfigLoader.load(null, List.of("warehouse=/data/wh"));
+    PipelineConfig config = PipelineConfig.load(null, List.of("warehouse=/data/wh"));
     assertThat(config.alerts().outputDir()).isEqualTo("/data/wh/alerts");
     assertThat(config.train().checkpointDir()).isEqualTo("/data/wh/checkpoints");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.output-dir=s3a://b/alerts")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.output-dir=s3a://b/alerts")))
         .isInstanceOf(ConfigError.class).hasMessageContaining("alerts.output-dir").hasMessageContaining("local folder");
   }
 
@@ -58,14 +59,14 @@ class ConfigLoaderTest {
   void readsAFileWithIncludesAndOverrides(@TempDir Path dir) throws Exception {
     Path conf = dir.resolve("my.conf");
     Files.writeString(conf, "include classpath(\"conf/local.conf\")\nwarehouse = \"/data/wh\"\nclean.min-chars = 10\n");
-    PipelineConfig config = ConfigLoader.load(conf, List.of("clean.min-chars=12"));
+    PipelineConfig config = PipelineConfig.load(conf, List.of("clean.min-chars=12"));
     assertThat(config.warehouse()).isEqualTo("/data/wh");
     assertThat(config.clean().minChars()).isEqualTo(12);
   }
 
   @Test
   void clusterExampleBindsWithoutALocalMaster() {
-    PipelineConfig config = ConfigLoader.load(Path.of("../conf/cluster.conf.example"), List.of());
+    PipelineConfig config = PipelineConfig.load(Path.of("../conf/cluster.conf.example"), List.of());
     assertThat(config.spark().master()).isEmpty();
     assertThat(config.spark().conf()).doesNotContainKey("spark.driver.host").containsKey("spark.executor.memory");
     assertThat(config.warehouse()).startsWith("s3a://");
@@ -74,26 +75,26 @@ class ConfigLoaderTest {
 
   @Test
   void errorsNameTheKeyAndTheFix() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("clean.max-chars=2")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("clean.max-chars=2")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("clean.max-chars");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("tokenize.encoder=nope")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("tokenize.encoder=nope")))
         .hasMessageContaining("tokenize.encoder")
         .hasMessageContaining("all-minilm-l6-v2");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sources.0.domain=tweets")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("sources.0.domain=tweets")))
         .isInstanceOf(ConfigError.class);
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("clean.min-chars=many")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("clean.min-chars=many")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("min-chars");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("no-equals-sign")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("no-equals-sign")))
         .hasMessageContaining("key=value");
-    assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent.conf"), List.of()))
+    assertThatThrownBy(() -> PipelineConfig.load(Path.of("/nonexistent.conf"), List.of()))
         .hasMessageContaining("/nonexistent.conf");
   }
 
   @Test
   void alertsBindWithDefaultsAndBadKeysAreNamed() {
-    var alerts = ConfigLoader.load(null, List.of()).alerts();
+    var alerts = PipelineConfig.load(null, List.of()).alerts();
     assertThat(alerts.domain()).isEqualTo(Domain.NEWS);
     assertThat(alerts.modelVersion()).as("0 = champion").isZero();
     assertThat(alerts.minDocuments()).isEqualTo(5);
@@ -103,24 +104,24 @@ class ConfigLoaderTest {
     assertThat(alerts.webhookEnabled()).isFalse();
     assertThat(alerts.webhookTimeout()).hasSeconds(10);
 
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.min-baseline-days=40")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.min-baseline-days=40")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("alerts.min-baseline-days")
         .hasMessageContaining("alerts.baseline-days (30)");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z.mad-floor=0")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.robust-z.mad-floor=0")))
         .hasMessageContaining("alerts.robust-z.mad-floor");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z.critical=2")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.robust-z.critical=2")))
         .hasMessageContaining("alerts.robust-z.critical");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.ewma.lambda=1.5")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.ewma.lambda=1.5")))
         .hasMessageContaining("alerts.ewma.lambda")
         .hasMessageContaining("(0, 1]");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.min-documents=0")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.min-documents=0")))
         .hasMessageContaining("alerts.min-documents");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.domain=tweets")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.domain=tweets")))
         .hasMessageContaining("alerts.domain");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.webhook.url=ftp://x")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.webhook.url=ftp://x")))
         .hasMessageContaining("alerts.webhook.url");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.webhook.timeout=soon")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.webhook.timeout=soon")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("webhook.timeout");
   }
@@ -150,19 +151,19 @@ class ConfigLoaderTest {
 
   @Test
   void anUnknownKeyInASetIsRefusedWithTheNearestKnownKey() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z.treshold=3")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.robust-z.treshold=3")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("'alerts.robust-z.treshold' (--set) is not a known key")
         .hasMessageContaining("did you mean alerts.robust-z.threshold?");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerst.domain=news")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerst.domain=news")))
         .as("a typo in the section").hasMessageContaining("did you mean alerts.domain?");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.threshold=3")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.threshold=3")))
         .as("the right name under the wrong parent").hasMessageContaining("did you mean alerts.robust-z.threshold?");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("alerts.robust-z={treshold = 3}")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.robust-z={treshold = 3}")))
         .as("a HOCON object value").hasMessageContaining("'alerts.robust-z.treshold' (--set)");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("encoders.all-minilm-l6-v2.wieghts=x")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("encoders.all-minilm-l6-v2.wieghts=x")))
         .as("inside an open-ended map's entry").hasMessageContaining("did you mean encoders.all-minilm-l6-v2.weights?");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("completely-unrelated=1")))
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("completely-unrelated=1")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("'completely-unrelated' (--set) is not a known key")
         .hasMessageNotContaining("did you mean");
@@ -181,7 +182,7 @@ class ConfigLoaderTest {
         "    optons { header = \"true\" } }",
         "]",
         ""));
-    assertThatThrownBy(() -> ConfigLoader.load(conf, List.of()))
+    assertThatThrownBy(() -> PipelineConfig.load(conf, List.of()))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("'alerts.robust-z.treshold' (" + conf + ":3) is not a known key; did you mean alerts.robust-z.threshold?")
         .hasMessageContaining("'sources.shop.optons.header' (" + conf + ":7) is not a known key; did you mean sources.shop.options.header?");
@@ -202,7 +203,7 @@ class ConfigLoaderTest {
         "train.split.sources { shop = test }",
         ""));
     PipelineConfig config =
-        ConfigLoader.load(
+        PipelineConfig.load(
             conf,
             List.of(
                 "spark.conf.\"spark.sql.shuffle.partitions\"=8",
@@ -229,7 +230,7 @@ class ConfigLoaderTest {
     }
     assertThat(complete).as("conf/local.conf, cluster.conf.example and the benchmarks").hasSizeGreaterThanOrEqualTo(7);
     for (Path file : complete) {
-      assertThat(ConfigLoader.load(file, List.of()).sources()).as(file.toString()).isNotEmpty();
+      assertThat(PipelineConfig.load(file, List.of()).sources()).as(file.toString()).isNotEmpty();
     }
   }
 
@@ -246,7 +247,7 @@ class ConfigLoaderTest {
     Path conf = dir.resolve("mine.conf");
     Files.writeString(conf, "include classpath(\"conf/local.conf\")\nwarehouse = \"/data/wh\"\n");
     Map<String, ConfigSetting> settings =
-        ConfigLoader.settings(conf, List.of("clean.min-chars=10", "clean.require-timestamp=[news, review]")).stream()
+        ConfigLoader.settings(ConfigLoader.load(conf, List.of("clean.min-chars=10", "clean.require-timestamp=[news, review]"))).stream()
             .collect(Collectors.toMap(ConfigSetting::key, s -> s));
 
     assertThat(settings.get("warehouse")).isEqualTo(new ConfigSetting("warehouse", "\"/data/wh\"", conf + ":2"));
@@ -257,20 +258,20 @@ class ConfigLoaderTest {
         .isEqualTo(new ConfigSetting("clean.max-chars", "20000", "conf/local.conf (embedded default) line " + maxCharsLine));
     assertThat(settings.get("entities.companies.NVX.names").origin()).startsWith("conf/companies.conf (embedded default) line ");
     assertThat(settings).containsKeys("sources[0].name", "sources[1].options", "spark.conf.\"spark.sql.shuffle.partitions\"");
-    List<String> keys = new ArrayList<>(ConfigLoader.settings(null, List.of()).stream().map(ConfigSetting::key).toList());
+    List<String> keys = new ArrayList<>(ConfigLoader.settings(ConfigLoader.load(null, List.of())).stream().map(ConfigSetting::key).toList());
     assertThat(keys).as("sorted").isSorted();
   }
 
   @Test
   void settingsMaskSecrets() {
     Map<String, String> values =
-        ConfigLoader.settings(
+        ConfigLoader.settings(ConfigLoader.load(
                 null,
                 List.of(
                     "alerts.webhook.url=https://bot:hunter2@hooks.example.com/alerts",
                     "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=abc123",
                     "spark.conf.\"spark.hadoop.fs.s3a.session.token\"=tok123",
-                    "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionPassword\"=pw123"))
+                    "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionPassword\"=pw123")))
             .stream()
             .collect(Collectors.toMap(ConfigSetting::key, ConfigSetting::value));
     assertThat(values.get("alerts.webhook.url")).isEqualTo("\"https://****@hooks.example.com/****\"");

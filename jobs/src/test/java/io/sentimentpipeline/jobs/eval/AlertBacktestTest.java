@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.eval;
 
+import io.sentimentpipeline.jobs.Jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +13,7 @@ import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
 import io.sentimentpipeline.jobs.cli.SessionFactory;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ class AlertBacktestTest extends SparkTestBase {
   }
 
   private static AlertBacktest.Result backtest() {
-    return AlertBacktest.run(
+    return Jobs.backtest(
         spark, config(), new AlertBacktest.Options(prices.toString(), drops.toString(), FIRST, LAST));
   }
 
@@ -206,7 +207,7 @@ class AlertBacktestTest extends SparkTestBase {
   void aMissingCsvFailsNamingTheFile() {
     String missing = workDir.resolve("nowhere/prices.csv").toString();
     assertThatThrownBy(
-            () -> AlertBacktest.run(spark, config(), new AlertBacktest.Options(missing, drops.toString(), FIRST, LAST)))
+            () -> Jobs.backtest(spark, config(), new AlertBacktest.Options(missing, drops.toString(), FIRST, LAST)))
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("--prices")
         .hasMessageContaining(missing)
@@ -245,7 +246,7 @@ class AlertBacktestTest extends SparkTestBase {
     if (!Files.exists(conf)) {
       conf = Path.of("conf/benchmarks/stocknet.conf"); // run from the repository root
     }
-    PipelineConfig config = io.sentimentpipeline.jobs.config.ConfigLoader.load(conf, List.of());
+    PipelineConfig config = io.sentimentpipeline.jobs.cli.PipelineConfig.load(conf, List.of());
     io.sentimentpipeline.udfs.text.EntityExtractor extractor = config.entities().extractor();
 
     assertThat(config.entities().companies()).as("the StockNet companies only, not the demo ones").hasSize(88)

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.ingest;
 
+import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,7 @@ import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.clean.CleanJob;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -59,7 +60,7 @@ class IngestAndCleanJobTest extends SparkTestBase {
         "{\"id\":\"n3\",\"published_at\":\"2026-10-01T12:00:00Z\",\"body\":\"Acorel Systems names a new CFO.\",\"word_count\":\"many\"}",
         "{\"id\":\"n4\",\"published_at\":\"not a date\",\"body\":\"Finwick Bank opens branches.\"}");
 
-    IngestJob.Result result = IngestJob.run(spark, config(), NIGHT_1);
+    IngestJob.Result result = Jobs.ingest(spark, config(), NIGHT_1);
 
     assertThat(result.sources()).extracting(IngestJob.SourceResult::rowsRead).containsExactly(7L, 4L);
     assertThat(result.sources()).extracting(IngestJob.SourceResult::malformedRows)
@@ -74,7 +75,7 @@ class IngestAndCleanJobTest extends SparkTestBase {
   @Test
   @Order(2)
   void rerunningIngestAppendsNothing() {
-    IngestJob.Result again = IngestJob.run(spark, config(), NIGHT_1);
+    IngestJob.Result again = Jobs.ingest(spark, config(), NIGHT_1);
     assertThat(again.rowsRead()).isZero();
     assertThat(count("select count(*) from bronze.reviews_raw")).isEqualTo(7);
   }
@@ -82,7 +83,7 @@ class IngestAndCleanJobTest extends SparkTestBase {
   @Test
   @Order(3)
   void cleanAccountsForEveryRow() {
-    CleanJob.Result result = CleanJob.run(spark, config(), NIGHT_1);
+    CleanJob.Result result = Jobs.clean(spark, config(), NIGHT_1);
 
     assertThat(result.rowsRead()).isEqualTo(11);
     assertThat(result.balances()).isTrue();
@@ -100,7 +101,7 @@ class IngestAndCleanJobTest extends SparkTestBase {
   @Test
   @Order(4)
   void rerunningCleanChangesNoCounts() {
-    CleanJob.Result again = CleanJob.run(spark, config(), NIGHT_1);
+    CleanJob.Result again = Jobs.clean(spark, config(), NIGHT_1);
     assertThat(again.kept()).isZero();
     assertThat(again.duplicatesOfEarlier()).isEqualTo(3);
     assertThat(again.balances()).isTrue();
@@ -116,8 +117,8 @@ class IngestAndCleanJobTest extends SparkTestBase {
         "r8,blender,2,Again,Stopped working after two days.,2026-11-01T10:00:00Z",
         "r9,mixer,4,Nice,Mixes well and cleans up fast.,2026-11-01T11:00:00Z");
 
-    IngestJob.Result ingest = IngestJob.run(spark, config(), NIGHT_2);
-    CleanJob.Result clean = CleanJob.run(spark, config(), NIGHT_2);
+    IngestJob.Result ingest = Jobs.ingest(spark, config(), NIGHT_2);
+    CleanJob.Result clean = Jobs.clean(spark, config(), NIGHT_2);
 
     assertThat(ingest.sources().get(0).newFiles()).isEqualTo(1);
     assertThat(clean.rowsRead()).isEqualTo(2);
@@ -131,7 +132,7 @@ class IngestAndCleanJobTest extends SparkTestBase {
   @Order(6)
   void aSourceWithNoFilesIsBadInputNamingTheGlob() {
     PipelineConfig missing = config("demo.output=" + workDir.resolve("nowhere"));
-    assertThatThrownBy(() -> IngestJob.run(spark, missing, NIGHT_2))
+    assertThatThrownBy(() -> Jobs.ingest(spark, missing, NIGHT_2))
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("nowhere/reviews/*.csv")
         .hasMessageContaining("demo-data")
@@ -152,10 +153,10 @@ class IngestAndCleanJobTest extends SparkTestBase {
         "sources=[{name = shop, domain = review, format = parquet, path = \"%s/*.parquet\","
             + " schema = \"id STRING, stars INT, review STRING\", columns { id = id, text = review, label = stars }}]";
 
-    IngestJob.Result result = IngestJob.run(spark, config(String.format(source, good)), NIGHT_2);
+    IngestJob.Result result = Jobs.ingest(spark, config(String.format(source, good)), NIGHT_2);
     assertThat(result.rowsRead()).isEqualTo(1);
 
-    assertThatThrownBy(() -> IngestJob.run(spark, config(String.format(source, bad)), NIGHT_2))
+    assertThatThrownBy(() -> Jobs.ingest(spark, config(String.format(source, bad)), NIGHT_2))
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("No new file of source 'shop' could be read")
         .hasMessageContaining("parquet-bad")

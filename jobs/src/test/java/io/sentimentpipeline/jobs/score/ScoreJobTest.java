@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.score;
 
+import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -12,7 +13,7 @@ import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
@@ -86,7 +87,7 @@ class ScoreJobTest extends SparkTestBase {
     spark.createDataFrame(rows, schema).write().format("delta")
         .save(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS));
     new Warehouse(config().warehouse()).register(spark, TableName.DOCUMENTS);
-    TokenizeJob.Result tokens = TokenizeJob.run(spark, scoreConfig());
+    TokenizeJob.Result tokens = Jobs.tokenize(spark, scoreConfig());
     assertThat(tokens.truncated()).as("long documents are truncated by the tokenizer").isEqualTo(DOCS / 10);
 
     TinyEncoder.checkpoint(workDir);
@@ -120,11 +121,11 @@ class ScoreJobTest extends SparkTestBase {
   @Test
   @Order(1)
   void withoutAChampionItSaysToTrainOne() {
-    assertThatThrownBy(() -> ScoreJob.run(spark, scoreConfig(), DAY))
+    assertThatThrownBy(() -> Jobs.score(spark, scoreConfig(), DAY))
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("No review champion")
         .hasMessageContaining("pipeline train --domain review");
-    assertThatThrownBy(() -> ScoreJob.run(spark, scoreConfig("score.domains=[review, news]"), DAY))
+    assertThatThrownBy(() -> Jobs.score(spark, scoreConfig("score.domains=[review, news]"), DAY))
         .hasMessageContaining("No review or news champion")
         .hasMessageContaining("`./pipeline train --domain review` and `./pipeline train --domain news`");
   }
@@ -132,14 +133,14 @@ class ScoreJobTest extends SparkTestBase {
   @Test
   @Order(2)
   void everyDocumentIsScoredOnceWithOneModelLoadPerJvm() {
-    crown(TrainJob.run(spark, scoreConfig(), Domain.REVIEW, 0).version());
+    crown(Jobs.train(spark, scoreConfig(), Domain.REVIEW, 0).version());
     ExecutorModelCache.clearForTests();
-    assertThatThrownBy(() -> ScoreJob.run(spark, scoreConfig("score.domains=[review, news]"), DAY))
+    assertThatThrownBy(() -> Jobs.score(spark, scoreConfig("score.domains=[review, news]"), DAY))
         .as("a domain without a champion stops the job before any domain is scored")
         .hasMessageContaining("No news champion");
     assertThat(new Warehouse(config().warehouse()).exists(spark, TableName.SENTIMENT_SCORES)).isFalse();
 
-    ScoreJob.Result result = ScoreJob.run(spark, scoreConfig(), DAY);
+    ScoreJob.Result result = Jobs.score(spark, scoreConfig(), DAY);
 
     assertThat(result.scored()).isEqualTo(DOCS);
     assertThat(result.domains().get(0).modelLoadsPerJvm()).as("one load in the test JVM for all partitions").containsValue(1L).hasSize(1);
@@ -198,7 +199,7 @@ class ScoreJobTest extends SparkTestBase {
     List<Row> before = spark.sql("select * from gold.sentiment_scores order by doc_id").collectAsList();
     long versionBefore = spark.sql("describe history gold.sentiment_scores").count();
 
-    ScoreJob.Result again = ScoreJob.run(spark, scoreConfig(), DAY);
+    ScoreJob.Result again = Jobs.score(spark, scoreConfig(), DAY);
 
     assertThat(again.scored()).isZero();
     assertThat(spark.sql("select * from gold.sentiment_scores order by doc_id").collectAsList()).isEqualTo(before);
@@ -208,12 +209,12 @@ class ScoreJobTest extends SparkTestBase {
   @Test
   @Order(5)
   void aNewChampionBackfillsAndTheOldScoresStay() {
-    crown(TrainJob.run(spark, scoreConfig("train.seed=7"), Domain.REVIEW, 0).version());
+    crown(Jobs.train(spark, scoreConfig("train.seed=7"), Domain.REVIEW, 0).version());
 
-    ScoreJob.Result onlyTheDay = ScoreJob.run(spark, scoreConfig("score.backfill=false"), DAY);
+    ScoreJob.Result onlyTheDay = Jobs.score(spark, scoreConfig("score.backfill=false"), DAY);
     assertThat(onlyTheDay.scored()).as("documents of the run date only").isEqualTo(DOCS / 3);
 
-    ScoreJob.Result backfill = ScoreJob.run(spark, scoreConfig(), DAY);
+    ScoreJob.Result backfill = Jobs.score(spark, scoreConfig(), DAY);
     assertThat(backfill.scored()).as("the rest of the corpus").isEqualTo(DOCS - DOCS / 3);
     List<Row> perVersion = spark.sql("select model_version, count(*) from gold.sentiment_scores group by 1 order by 1").collectAsList();
     assertThat(perVersion).extracting(r -> r.getInt(0) + ":" + r.getLong(1)).containsExactly("1:" + DOCS, "2:" + DOCS);
@@ -246,26 +247,26 @@ class ScoreJobTest extends SparkTestBase {
         Files.write(bundle.resolve(ModelBundle.CHECKSUMS), originalChecksums);
       }
     }
-    assertThat(ScoreJob.run(spark, scoreConfig(), DAY).scored()).as("the restored bundle scores again").isZero();
+    assertThat(Jobs.score(spark, scoreConfig(), DAY).scored()).as("the restored bundle scores again").isZero();
   }
 
   @Test
   @Order(7)
   void aChampionWithAnotherMaxLengthGetsItsTokensBeforeScoring() {
     appendDocuments("new", 12);
-    TokenizeJob.run(spark, scoreConfig()); // the nightly tokenize, at tokenize.max-length=32
+    Jobs.tokenize(spark, scoreConfig()); // the nightly tokenize, at tokenize.max-length=32
     TokenizerSpec configured = scoreConfig().tokenize().tokenizer();
     String championTokenizer = new TokenizerSpec(configured.encoder(), configured.location(), 48).tokenizerId();
     // Stands in for a champion trained with tokenize.max-length=48.
     spark.sql("UPDATE ml.models SET tokenizer_id = '" + championTokenizer + "' WHERE status = 'champion'");
 
-    ScoreJob.Result result = ScoreJob.run(spark, scoreConfig(), DAY);
+    ScoreJob.Result result = Jobs.score(spark, scoreConfig(), DAY);
 
     assertThat(result.scored()).as(result.toString()).isEqualTo(12);
     assertThat(result.domains().get(0).untokenized()).isZero();
     assertThat(spark.sql("select count(*) from silver.tokens where tokenizer_id = '" + championTokenizer + "'").first().getLong(0))
         .as("score tokenized every document for its champion").isEqualTo(DOCS + 12);
-    ScoreJob.Result again = ScoreJob.run(spark, scoreConfig(), DAY);
+    ScoreJob.Result again = Jobs.score(spark, scoreConfig(), DAY);
     assertThat(again.toString()).endsWith("; nothing new");
   }
 
@@ -273,7 +274,7 @@ class ScoreJobTest extends SparkTestBase {
   @Order(8)
   void aChampionWhoseTokenizerCannotBeBuiltFailsWith65NamingBoth() {
     appendDocuments("newer", 5);
-    TokenizeJob.run(spark, scoreConfig());
+    Jobs.tokenize(spark, scoreConfig());
     String unknown = "all-minilm-l6-v2@000000000000/max64"; // a tokenizer.json that has changed since training
     spark.sql("UPDATE ml.models SET tokenizer_id = '" + unknown + "' WHERE status = 'champion'");
     String configured = scoreConfig().tokenize().tokenizer().tokenizerId();
@@ -292,7 +293,7 @@ class ScoreJobTest extends SparkTestBase {
         .where("doc_id = 'newer0' and tokenizer_id = '" + configured + "'")
         .withColumn("tokenizer_id", org.apache.spark.sql.functions.lit(unknown))
         .write().format("delta").mode("append").save(new Warehouse(config().warehouse()).location(TableName.TOKENS));
-    ScoreJob.Result partly = ScoreJob.run(spark, scoreConfig(), DAY);
+    ScoreJob.Result partly = Jobs.score(spark, scoreConfig(), DAY);
     assertThat(partly.scored()).isEqualTo(1);
     assertThat(partly.toString()).as("the other four new documents").contains("; 4 documents have no tokens for tokenizer " + unknown);
   }

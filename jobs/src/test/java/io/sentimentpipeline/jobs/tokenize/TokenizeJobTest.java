@@ -1,11 +1,12 @@
 package io.sentimentpipeline.jobs.tokenize;
 
+import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -41,7 +42,7 @@ class TokenizeJobTest extends SparkTestBase {
   @Test
   @Order(1)
   void givesEveryDocumentWordsAndTheEncodersOwnIds() {
-    TokenizeJob.Result result = TokenizeJob.run(spark, config());
+    TokenizeJob.Result result = Jobs.tokenize(spark, config());
 
     assertThat(result.documents()).isEqualTo(4);
     assertThat(result.truncated()).as("d4 has 300 words, max-length 256").isEqualTo(1);
@@ -64,7 +65,7 @@ class TokenizeJobTest extends SparkTestBase {
   @Test
   @Order(2)
   void rerunTokenizesNothingNew() {
-    assertThat(TokenizeJob.run(spark, config()).documents()).isZero();
+    assertThat(Jobs.tokenize(spark, config()).documents()).isZero();
     assertThat(spark.sql("select count(*) from silver.tokens").first().getLong(0)).isEqualTo(4);
   }
 
@@ -72,7 +73,7 @@ class TokenizeJobTest extends SparkTestBase {
   @Order(3)
   void anotherMaxLengthIsAnotherTokenizer() {
     PipelineConfig shorter = config("tokenize.max-length=16");
-    TokenizeJob.Result result = TokenizeJob.run(spark, shorter);
+    TokenizeJob.Result result = Jobs.tokenize(spark, shorter);
     assertThat(result.documents()).isEqualTo(4);
     assertThat(result.truncated()).as("d2, d3, d4 exceed 16 ids").isEqualTo(3);
     assertThat(spark.sql("select count(distinct tokenizer_id) from silver.tokens").first().getLong(0)).isEqualTo(2);

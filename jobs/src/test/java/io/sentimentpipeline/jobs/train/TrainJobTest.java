@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.train;
 
+import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentimentpipeline.jobs.SparkTestBase;
@@ -8,7 +9,7 @@ import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
@@ -66,7 +67,7 @@ class TrainJobTest extends SparkTestBase {
             .add("label", DataTypes.StringType);
     spark.createDataFrame(docs, schema).write().format("delta")
         .save(new Warehouse(config().warehouse()).location(TableName.DOCUMENTS));
-    TokenizeJob.run(spark, config());
+    Jobs.tokenize(spark, config());
 
     TinyEncoder.checkpoint(workDir);
   }
@@ -87,7 +88,7 @@ class TrainJobTest extends SparkTestBase {
   @Test
   @Order(1)
   void oneTaskTrainsRegistersAndWritesABundle() throws Exception {
-    TrainJob.Result result = TrainJob.run(spark, trainConfig(), Domain.REVIEW, 0);
+    TrainJob.Result result = Jobs.train(spark, trainConfig(), Domain.REVIEW, 0);
 
     oneTaskMacroF1 = result.validation().macroF1();
     assertThat(oneTaskMacroF1).as("cue words are learnable").isGreaterThan(0.8);
@@ -105,7 +106,7 @@ class TrainJobTest extends SparkTestBase {
   @Test
   @Order(2)
   void twoBarrierTasksAverageTheirWayToTheSameQuality() {
-    TrainJob.Result result = TrainJob.run(spark, trainConfig("train.tasks=2"), Domain.REVIEW, 0);
+    TrainJob.Result result = Jobs.train(spark, trainConfig("train.tasks=2"), Domain.REVIEW, 0);
 
     assertThat(result.version()).isEqualTo(2);
     assertThat(result.validation().macroF1()).isCloseTo(oneTaskMacroF1, org.assertj.core.data.Offset.offset(0.01));
@@ -169,7 +170,7 @@ class TrainJobTest extends SparkTestBase {
         };
     spark.sparkContext().addSparkListener(unblock);
     try {
-      TrainJob.Result result = TrainJob.run(spark, trainConfig("train.checkpoint-dir=" + blocked, "train.epochs=2"), Domain.REVIEW, 0);
+      TrainJob.Result result = Jobs.train(spark, trainConfig("train.checkpoint-dir=" + blocked, "train.epochs=2"), Domain.REVIEW, 0);
 
       assertThat(failedTasks.get()).as("the first attempt failed").isPositive();
       assertThat(result.validation().macroF1()).as("the next attempt trained").isGreaterThan(0.6);

@@ -65,4 +65,10 @@ public record TrainerConfig(
       throw new IllegalArgumentException(message);
     }
   }
+
+  /** This configuration stopping after {@code steps} optimizer steps (0 = no cap). */
+  public TrainerConfig withMaxSteps(long steps) {
+    return new TrainerConfig(epochs, batchSize, accumulationSteps, learningRate, weightDecay, warmupFraction, maxGradNorm,
+        classWeights, patience, seed, steps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
+  }
 }

@@ -1,9 +1,11 @@
-package io.sentimentpipeline.jobs.config;
+package io.sentimentpipeline.jobs.tokenize;
 
+import java.io.Serializable;
+import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 
 /** The tokenize stage ({@code tokenize.*}) with its encoder's tokenizer resolved from {@code encoders}. */
-public record TokenizeConfig(TokenizerSpec tokenizer, int batchSize, String normalizerCleanup) {
+public record TokenizeConfig(TokenizerSpec tokenizer, int batchSize, String normalizerCleanup) implements Serializable {
 
   public TokenizeConfig {
     if (batchSize < 1 || batchSize > 4096) {

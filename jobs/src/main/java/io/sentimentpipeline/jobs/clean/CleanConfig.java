@@ -1,5 +1,9 @@
-package io.sentimentpipeline.jobs.config;
+package io.sentimentpipeline.jobs.clean;
 
+import io.sentimentpipeline.jobs.config.SourceConfig;
+import io.sentimentpipeline.jobs.config.EntityConfig;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.ConfigError;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -9,6 +13,7 @@ import java.util.Set;
  * Bounds and parsing rules of the clean stage ({@code clean.*}). Event times outside {@code
  * eventTimeMin} .. run date + {@code eventTimeMaxAhead} are implausible: such a row is quarantined
  * rather than sent on to tables and writers that cannot hold it (Delta refuses years before 1582).
+ * Cleaning also needs the sources (their label mappings and charsets) and the company dictionary.
  */
 public record CleanConfig(
     int minChars,
@@ -16,7 +21,9 @@ public record CleanConfig(
     List<String> timestampFormats,
     Set<Domain> requireTimestamp,
     LocalDate eventTimeMin,
-    Duration eventTimeMaxAhead) {
+    Duration eventTimeMaxAhead,
+    List<SourceConfig> sources,
+    EntityConfig entities) {
 
   public CleanConfig {
     if (minChars < 1) {
@@ -36,6 +43,7 @@ public record CleanConfig(
       throw new ConfigError("clean.event-time-max-ahead", "must not be negative, got " + eventTimeMaxAhead);
     }
     timestampFormats = List.copyOf(timestampFormats);
+    sources = List.copyOf(sources);
     requireTimestamp = Set.copyOf(requireTimestamp);
   }
 }
