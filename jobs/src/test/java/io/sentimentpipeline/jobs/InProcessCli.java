@@ -2,8 +2,8 @@ package io.sentimentpipeline.jobs;
 
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
-import io.sentimentpipeline.jobs.cli.SessionFactory;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.SessionFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.sentimentpipeline.jobs;
 
 import io.sentimentpipeline.jobs.catalog.SparkSessions;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.ConfigLoader;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
+import io.sentimentpipeline.jobs.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.sentimentpipeline.jobs.clean;
 
-import io.sentimentpipeline.jobs.config.SourceConfig;
-import io.sentimentpipeline.jobs.config.EntityConfig;
-import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.ConfigError;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.EntityConfig;
+import io.sentimentpipeline.jobs.config.SourceConfig;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.alerts.AlertsJob;
+import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Domain;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -5,9 +5,18 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
+import io.sentimentpipeline.jobs.clean.CleanConfig;
+import io.sentimentpipeline.jobs.config.ConfigError;
+import io.sentimentpipeline.jobs.config.ConfigLoader;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.EntityConfig;
+import io.sentimentpipeline.jobs.config.SourceConfig;
+import io.sentimentpipeline.jobs.config.SourceFormat;
+import io.sentimentpipeline.jobs.config.SparkSettings;
 import io.sentimentpipeline.jobs.demo.DemoSettings;
 import io.sentimentpipeline.jobs.score.ScoreConfig;
 import io.sentimentpipeline.jobs.serve.ServeConfig;
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.jobs.train.BaselineConfig;
 import io.sentimentpipeline.jobs.train.GpuExecutorConfig;
 import io.sentimentpipeline.jobs.train.SplitConfig;
@@ -29,15 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import io.sentimentpipeline.jobs.clean.CleanConfig;
-import io.sentimentpipeline.jobs.config.ConfigError;
-import io.sentimentpipeline.jobs.config.ConfigLoader;
-import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.config.EntityConfig;
-import io.sentimentpipeline.jobs.config.SourceConfig;
-import io.sentimentpipeline.jobs.config.SourceFormat;
-import io.sentimentpipeline.jobs.config.SparkSettings;
-import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 
 /**
  * Binds each section of a loaded configuration to its job's typed record: {@code sources} to
@@ -119,8 +119,7 @@ final class ConfigBinding {
   private static String localFolder(Config c, String path, String key, String whose) {
     String folder = c.getString(path);
     if (folder.contains("://") && !folder.startsWith("file:")) {
-      // A classpath resource's origin reads "conf/local.conf @ <url>: line", merged or not.
-      if (c.getValue(path).origin().description().contains(ConfigLoader.EMBEDDED_DEFAULT + " @ ")) {
+      if (ConfigLoader.fromEmbeddedDefault(c, path)) {
         return folder.substring(folder.lastIndexOf('/') + 1);
       }
       throw new ConfigError(key, "is a folder on the disk of " + whose + ", got " + folder + "; set a local folder");

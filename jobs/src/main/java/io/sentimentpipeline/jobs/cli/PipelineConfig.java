@@ -1,17 +1,17 @@
 package io.sentimentpipeline.jobs.cli;
 
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
-import io.sentimentpipeline.jobs.demo.DemoSettings;
-import io.sentimentpipeline.jobs.score.ScoreConfig;
-import io.sentimentpipeline.jobs.serve.ServeConfig;
-import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
-import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.jobs.clean.CleanConfig;
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.ConfigLoader;
 import io.sentimentpipeline.jobs.config.EntityConfig;
 import io.sentimentpipeline.jobs.config.SourceConfig;
 import io.sentimentpipeline.jobs.config.SparkSettings;
+import io.sentimentpipeline.jobs.demo.DemoSettings;
+import io.sentimentpipeline.jobs.score.ScoreConfig;
+import io.sentimentpipeline.jobs.serve.ServeConfig;
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
+import io.sentimentpipeline.jobs.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -4,11 +4,13 @@ import io.sentimentpipeline.jobs.alerts.AlertsJob;
 import io.sentimentpipeline.jobs.catalog.TableMaintenance;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.clean.CleanJob;
+import io.sentimentpipeline.jobs.config.ConfigLoader;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.ingest.IngestJob;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.score.ScoreJob;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
+import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.jobs.train.TrainJob;
 import java.nio.file.Files;
 import java.time.LocalDate;
@@ -41,12 +43,11 @@ final class RunCommand extends SparkCommand {
   /** Epochs of the demo's first fine-tuning: enough to beat the baseline, a few minutes on a CPU. */
   private static final int DEMO_TRAIN_EPOCHS = 2;
 
-  @Override
-  PipelineConfig config() {
-    if (demoData) {
-      common.overrides.add(0, "train.epochs=" + DEMO_TRAIN_EPOCHS); // first, so a --set train.epochs wins
-    }
-    return super.config();
+  /** The demo's training: {@value #DEMO_TRAIN_EPOCHS} epochs unless a file or --set chose train.epochs. */
+  private TrainConfig demoTraining(PipelineConfig config, Domain domain) {
+    TrainConfig train = config.train().withDomain(domain);
+    boolean defaultEpochs = ConfigLoader.fromEmbeddedDefault(ConfigLoader.load(common.conf, common.overrides), "train.epochs");
+    return defaultEpochs ? train.withTrainer(train.trainer().withEpochs(DEMO_TRAIN_EPOCHS)) : train;
   }
 
   @Override
@@ -131,7 +132,7 @@ final class RunCommand extends SparkCommand {
     for (Domain domain : config.score().domains()) {
       if (registry.champion(domain.key()).isEmpty()) {
         out().println("train: no " + domain.key() + " champion yet; fine-tuning one on the labelled demo documents");
-        TrainJob.Result trained = TrainJob.run(spark, new Warehouse(config.warehouse()), config.train().withDomain(domain), 0);
+        TrainJob.Result trained = TrainJob.run(spark, new Warehouse(config.warehouse()), demoTraining(config, domain), 0);
         out().println("train " + trained);
       }
     }

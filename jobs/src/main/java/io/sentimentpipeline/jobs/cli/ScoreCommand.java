@@ -1,11 +1,11 @@
 package io.sentimentpipeline.jobs.cli;
 
-import java.util.List;
-import io.sentimentpipeline.jobs.score.ScoreConfig;
-import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.score.ScoreConfig;
 import io.sentimentpipeline.jobs.score.ScoreJob;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package io.sentimentpipeline.jobs.cli;
 
-import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.jobs.train.TrainJob;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;

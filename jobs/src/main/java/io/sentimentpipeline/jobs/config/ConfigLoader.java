@@ -58,6 +58,12 @@ public final class ConfigLoader {
     return loadRaw(confFile, overrides);
   }
 
+  /** Whether {@code key}'s value comes from the embedded default (no file or {@code --set} changed it). */
+  public static boolean fromEmbeddedDefault(Config config, String key) {
+    // A classpath resource's origin reads "conf/local.conf @ <url>: line", merged or not.
+    return config.getValue(key).origin().description().contains(EMBEDDED_DEFAULT + " @ ");
+  }
+
   /** Every leaf of {@code config}, sorted by key, with where each value was set; secrets masked. */
   public static List<ConfigSetting> settings(Config config) {
     List<ConfigSetting> settings = new ArrayList<>();

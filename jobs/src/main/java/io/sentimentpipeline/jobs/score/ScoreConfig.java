@@ -1,8 +1,8 @@
 package io.sentimentpipeline.jobs.score;
 
-import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.udfs.score.ChunkAggregation;
 import java.io.Serializable;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.sentimentpipeline.jobs.score;
 
-import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -13,6 +12,7 @@ import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import java.sql.Timestamp;

@@ -1,8 +1,8 @@
 package io.sentimentpipeline.jobs.tokenize;
 
-import java.io.Serializable;
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
+import java.io.Serializable;
 
 /** The tokenize stage ({@code tokenize.*}) with its encoder's tokenizer resolved from {@code encoders}. */
 public record TokenizeConfig(TokenizerSpec tokenizer, int batchSize, String normalizerCleanup) implements Serializable {

@@ -1,8 +1,8 @@
 package io.sentimentpipeline.jobs.train;
 
-import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 
 /**

@@ -1,18 +1,18 @@
 package io.sentimentpipeline.jobs.alerts;
 
-import io.sentimentpipeline.jobs.Jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.sentimentpipeline.jobs.Jobs;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
-import io.sentimentpipeline.jobs.cli.SessionFactory;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.SessionFactory;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.score.ScoreJob;
 import java.io.PrintWriter;

@@ -1,11 +1,11 @@
 package io.sentimentpipeline.jobs.alerts;
 
-import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sentimentpipeline.jobs.SparkTestBase;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;

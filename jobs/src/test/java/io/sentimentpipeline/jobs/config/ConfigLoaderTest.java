@@ -1,9 +1,9 @@
 package io.sentimentpipeline.jobs.config;
 
-import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,19 +1,19 @@
 package io.sentimentpipeline.jobs.eval;
 
-import io.sentimentpipeline.jobs.Jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.Jobs;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.cli.PipelineCli;
-import io.sentimentpipeline.jobs.cli.SessionFactory;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
+import io.sentimentpipeline.jobs.cli.SessionFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.sentimentpipeline.jobs.ingest;
 
-import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.Jobs;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.clean.CleanJob;

@@ -1,19 +1,19 @@
 package io.sentimentpipeline.jobs.score;
 
-import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import io.sentimentpipeline.jobs.InProcessCli;
+import io.sentimentpipeline.jobs.Jobs;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
-import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
+import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;

@@ -1,8 +1,8 @@
 package io.sentimentpipeline.jobs.tokenize;
 
-import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentpipeline.jobs.Jobs;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;

@@ -1,15 +1,15 @@
 package io.sentimentpipeline.jobs.train;
 
-import io.sentimentpipeline.jobs.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentpipeline.jobs.Jobs;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.TinyEncoder;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import io.sentimentpipeline.jobs.cluster.ForkedPipeline;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeJob;

@@ -71,4 +71,10 @@ public record TrainerConfig(
     return new TrainerConfig(epochs, batchSize, accumulationSteps, learningRate, weightDecay, warmupFraction, maxGradNorm,
         classWeights, patience, seed, steps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
   }
+
+  /** This configuration training for {@code count} epochs. */
+  public TrainerConfig withEpochs(int count) {
+    return new TrainerConfig(count, batchSize, accumulationSteps, learningRate, weightDecay, warmupFraction, maxGradNorm,
+        classWeights, patience, seed, maxSteps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
+  }
 }
