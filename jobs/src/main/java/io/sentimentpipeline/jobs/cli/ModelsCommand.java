@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -95,14 +96,25 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "show", description = "Every column of one version, its training run and its status history.")
-  static final class Show extends SparkCommand {
+  /** A command on one version: {@code MODEL VERSION}. */
+  abstract static class OneVersion extends SparkCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model name, e.g. review-sentiment.")
     String model;
 
     @Parameters(index = "1", paramLabel = "VERSION", description = "Version number.")
     int version;
+  }
+
+  /** {@code --reason}: why a status changes, recorded with the change. */
+  static final class Reason {
+
+    @Option(names = "--reason", required = true, description = "Why, recorded in ml.models and ml.model_events.")
+    String text;
+  }
+
+  @Command(name = "show", description = "Every column of one version, its training run and its status history.")
+  static final class Show extends OneVersion {
 
     @Override
     void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
@@ -152,20 +164,13 @@ final class ModelsCommand {
         "Make a version its domain's champion; the previous champion becomes retired.",
         "Refuses a version whose bundle does not match the digests recorded at registration (exit 65)."
       })
-  static final class Promote extends SparkCommand {
+  static final class Promote extends OneVersion {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model name, e.g. review-sentiment.")
-    String model;
-
-    @Parameters(index = "1", paramLabel = "VERSION", description = "Version number.")
-    int version;
-
-    @Option(names = "--reason", required = true, description = "Why, recorded in ml.models and ml.model_events.")
-    String reason;
+    @Mixin Reason reason;
 
     @Override
     void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-      ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason, Instant.now());
+      ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason.text, Instant.now());
       printEvents(this, registry(spark, config).promote(model, version, change),
           model + " v" + version + " is already champion; nothing changed.");
     }
@@ -182,12 +187,11 @@ final class ModelsCommand {
     @Option(names = "--domain", required = true, description = "review or news.")
     String domain;
 
-    @Option(names = "--reason", required = true, description = "Why, recorded in ml.models and ml.model_events.")
-    String reason;
+    @Mixin Reason reason;
 
     @Override
     void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-      ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason, Instant.now());
+      ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason.text, Instant.now());
       printEvents(this, registry(spark, config).rollback(domain, change), "nothing changed.");
     }
   }
@@ -198,23 +202,16 @@ final class ModelsCommand {
         "Retire a version. The champion is refused unless --force (its domain is then left without one",
         "and scoring fails until a promote or rollback)."
       })
-  static final class Retire extends SparkCommand {
+  static final class Retire extends OneVersion {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model name, e.g. review-sentiment.")
-    String model;
-
-    @Parameters(index = "1", paramLabel = "VERSION", description = "Version number.")
-    int version;
-
-    @Option(names = "--reason", required = true, description = "Why, recorded in ml.models and ml.model_events.")
-    String reason;
+    @Mixin Reason reason;
 
     @Option(names = "--force", description = "Retire it even if it is its domain's champion.")
     boolean force;
 
     @Override
     void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
-      ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason, Instant.now());
+      ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason.text, Instant.now());
       ModelRegistry.IfChampion ifChampion = force ? ModelRegistry.IfChampion.RETIRE : ModelRegistry.IfChampion.REFUSE;
       printEvents(this, registry(spark, config).retire(model, version, ifChampion, change),
           model + " v" + version + " is already retired; nothing changed.");
