@@ -44,8 +44,8 @@ final class RunCommand extends SparkCommand {
   private static final int DEMO_TRAIN_EPOCHS = 2;
 
   /** The demo's training: {@value #DEMO_TRAIN_EPOCHS} epochs unless a file or --set chose train.epochs. */
-  private TrainConfig demoTraining(PipelineConfig config, Domain domain) {
-    TrainConfig train = config.train().withDomain(domain);
+  private TrainConfig demoTraining(PipelineConfig config) {
+    TrainConfig train = config.train();
     boolean defaultEpochs = ConfigLoader.fromEmbeddedDefault(ConfigLoader.load(common.conf, common.overrides), "train.epochs");
     return defaultEpochs ? train.withTrainer(train.trainer().withEpochs(DEMO_TRAIN_EPOCHS)) : train;
   }
@@ -128,11 +128,13 @@ final class RunCommand extends SparkCommand {
 
   /** Demo only: fine-tunes a model for each domain to score that has no champion yet. */
   private void trainMissingChampions(SparkSession spark, PipelineConfig config) {
-    ModelRegistry registry = new ModelRegistry(spark, new Warehouse(config.warehouse()));
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    TrainConfig train = demoTraining(config);
     for (Domain domain : config.score().domains()) {
       if (registry.champion(domain.key()).isEmpty()) {
         out().println("train: no " + domain.key() + " champion yet; fine-tuning one on the labelled demo documents");
-        TrainJob.Result trained = TrainJob.run(spark, new Warehouse(config.warehouse()), demoTraining(config, domain), 0);
+        TrainJob.Result trained = TrainJob.run(spark, warehouse, train.withDomain(domain), 0);
         out().println("train " + trained);
       }
     }

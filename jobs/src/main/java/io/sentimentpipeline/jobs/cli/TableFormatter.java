@@ -2,11 +2,15 @@ package io.sentimentpipeline.jobs.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Renders rows as a plain-text table or as CSV, the way {@code pipeline sql} and {@code pipeline tables} print. */
 final class TableFormatter {
 
   private static final int MAX_CELL = 80;
+
+  /** A cell a spreadsheet reads as a number, such as -0.42 or 1e-3: not a formula. */
+  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private TableFormatter() {}
 
@@ -69,9 +73,6 @@ final class TableFormatter {
     }
     return "'" + value;
   }
-
-  private static final java.util.regex.Pattern NUMBER =
-      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private static String cell(String value) {
     String text = value == null ? "NULL" : value.replace('\n', ' ');

@@ -44,7 +44,7 @@ public final class ConfigLoader {
   private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\"]+@");
 
   private static final String MASK = "****";
-  private static final java.util.regex.Pattern URL_PATH = java.util.regex.Pattern.compile("^(\"[a-z]+://[^/\"]+)/[^\"]+\"$");
+  private static final Pattern URL_PATH = Pattern.compile("^(\"[a-z]+://[^/\"]+)/[^\"]+\"$");
 
   private ConfigLoader() {}
 
