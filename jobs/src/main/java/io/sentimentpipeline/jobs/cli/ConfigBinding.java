@@ -211,7 +211,8 @@ final class ConfigBinding {
             t.getDouble("split.validation-fraction"),
             t.getDouble("split.test-fraction"),
             t.getLong("split.seed"),
-            t.hasPath("split.sources") ? stringMap(t.getConfig("split.sources")) : Map.of()),
+            t.hasPath("split.sources") ? stringMap(t.getConfig("split.sources")) : Map.of(),
+            t.hasPath("split.sampling") ? rateMap(t.getConfig("split.sampling"), "train.split.sampling") : Map.of()),
         new BaselineConfig(
             t.getInt("baseline.num-features"),
             t.getInt("baseline.min-doc-freq"),
@@ -302,6 +303,19 @@ final class ConfigBinding {
     } catch (DateTimeParseException e) {
       throw new ConfigError(key, "must be a date like 2026-11-27, got '" + c.getString(path) + "'");
     }
+  }
+
+  private static Map<String, Double> rateMap(Config c, String path) {
+    Map<String, Double> map = new LinkedHashMap<>();
+    stringMap(c).forEach(
+        (key, value) -> {
+          try {
+            map.put(key, Double.parseDouble(value));
+          } catch (NumberFormatException e) {
+            throw new ConfigError(path + "." + key, "must be a number (a sampling rate), got '" + value + "'");
+          }
+        });
+    return map;
   }
 
   private static Map<String, String> stringMap(Config c) {

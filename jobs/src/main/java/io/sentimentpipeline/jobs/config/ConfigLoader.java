@@ -106,7 +106,7 @@ public final class ConfigLoader {
 
   /**
    * The keys a configuration may have: those of the embedded default, where {@code spark.conf},
-   * {@code serve.hive-conf}, {@code train.split.sources}, {@code encoders} and {@code
+   * {@code serve.hive-conf}, {@code train.split.sources}, {@code train.split.sampling}, {@code encoders} and {@code
    * entities.companies} take any key, and {@code sources} is a list of source definitions.
    */
   private static final class Reference {
@@ -128,6 +128,7 @@ public final class ConfigLoader {
       shape = KnownKeys.replace(shape, List.of("spark", "conf"), new KnownKeys.AnyKey(KnownKeys.LEAF));
       shape = KnownKeys.replace(shape, List.of("serve", "hive-conf"), new KnownKeys.AnyKey(KnownKeys.LEAF));
       shape = KnownKeys.replace(shape, List.of("train", "split", "sources"), new KnownKeys.AnyKey(KnownKeys.LEAF));
+      shape = KnownKeys.replace(shape, List.of("train", "split", "sampling"), new KnownKeys.AnyKey(KnownKeys.LEAF));
       shape = KnownKeys.replace(shape, List.of("encoders"), new KnownKeys.AnyKey(new KnownKeys.Fields(encoder)));
       shape = KnownKeys.replace(shape, List.of("entities", "companies"), new KnownKeys.AnyKey(new KnownKeys.Fields(company)));
       return KnownKeys.replace(shape, List.of("sources"), new KnownKeys.ListOf(new KnownKeys.Fields(source), "name"));

@@ -54,4 +54,28 @@ public final class DataSplit {
     }
     return labelled.withColumn("split", split);
   }
+
+  /**
+   * Applies {@code train.split.sampling} to the training documents of a split from {@link #assign}:
+   * a source with rate r keeps each document floor(r) times, plus once more when a second seeded
+   * hash of its {@code doc_id} falls below r - floor(r). Validation and test are never resampled, so
+   * metrics stay comparable across sampling settings; the draw is deterministic.
+   */
+  public static Dataset<Row> sample(Dataset<Row> split, SplitConfig config) {
+    if (config.sampling().isEmpty()) {
+      return split;
+    }
+    Column rate = lit(1.0);
+    for (Map.Entry<String, Double> entry : config.sampling().entrySet()) {
+      rate = when(col("source").equalTo(entry.getKey()), lit(entry.getValue())).otherwise(rate);
+    }
+    rate = when(col("split").equalTo(TRAIN), rate).otherwise(lit(1.0));
+    Column draw = pmod(xxhash64(lit(config.seed() + 1), col("doc_id")), lit(BUCKETS)).cast("double").divide(BUCKETS);
+    Column copies = functions.floor(rate).plus(when(draw.lt(rate.minus(functions.floor(rate))), 1).otherwise(0)).cast("int");
+    Column repeat = functions.explode(functions.array_repeat(lit(true), copies));
+    return split.withColumn("_copies", copies)
+        .where(col("_copies").gt(0))
+        .withColumn("_copy", repeat)
+        .drop("_copies", "_copy");
+  }
 }

@@ -97,7 +97,8 @@ public final class TrainJob {
     String tokenizerId = train.tokenize().tokenizer().tokenizerId();
     spark.sparkContext().setJobDescription("train " + domain.key() + " with " + tokenizerId);
 
-    Dataset<Row> split = DataSplit.assign(labelled(spark, warehouse, domain, tokenizerId, limit), train.split()).cache();
+    Dataset<Row> split =
+        DataSplit.sample(DataSplit.assign(labelled(spark, warehouse, domain, tokenizerId, limit), train.split()), train.split()).cache();
     List<String> labels = labelsOf(split, domain);
     Dataset<Row> indexed = split.withColumn("label_index", DataSplit.labelIndex(labels));
 

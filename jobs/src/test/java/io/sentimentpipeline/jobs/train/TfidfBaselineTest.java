@@ -68,10 +68,37 @@ class TfidfBaselineTest extends SparkTestBase {
   @Test
   void aSourceCanSupplyTheTestSet() {
     Dataset<Row> docs = documents(600, 4, false).withColumn("source", functions.when(functions.col("doc_id").endsWith("7"), "official_test").otherwise("main"));
-    Dataset<Row> split = DataSplit.assign(docs, new SplitConfig(0.15, 0.15, 7, java.util.Map.of("official_test", "test")));
+    Dataset<Row> split = DataSplit.assign(docs, new SplitConfig(0.15, 0.15, 7, java.util.Map.of("official_test", "test"), java.util.Map.of()));
     assertThat(split.where("split = 'test' and source <> 'official_test'").count()).as("no hashed test rows").isZero();
     assertThat(split.where("source = 'official_test' and split <> 'test'").count()).isZero();
     assertThat(split.where("split = 'validation'").count()).isPositive();
+  }
+
+  @Test
+  void samplingResamplesOnlyTheTrainingDocumentsOfTheListedSources() {
+    Dataset<Row> docs =
+        documents(3000, 5, false).withColumn("source", functions.when(functions.col("doc_id").endsWith("1"), "small").otherwise("big"));
+    SplitConfig sampled = new SplitConfig(0.15, 0.15, 7, java.util.Map.of(), java.util.Map.of("big", 0.25, "small", 2.5));
+    Dataset<Row> plain = DataSplit.assign(docs, SPLIT);
+    Dataset<Row> drawn = DataSplit.sample(DataSplit.assign(docs, sampled), sampled).cache();
+
+    for (String heldOut : List.of("validation", "test")) {
+      assertThat(drawn.where("split = '" + heldOut + "'").count()).as(heldOut + " untouched").isEqualTo(plain.where("split = '" + heldOut + "'").count());
+    }
+    double bigTrain = plain.where("split = 'train' and source = 'big'").count();
+    double smallTrain = plain.where("split = 'train' and source = 'small'").count();
+    assertThat(drawn.where("split = 'train' and source = 'big'").count() / bigTrain).isCloseTo(0.25, within(0.05));
+    assertThat(drawn.where("split = 'train' and source = 'small'").count() / smallTrain).isCloseTo(2.5, within(0.15));
+    assertThat(drawn.where("split = 'train' and source = 'small'").groupBy("doc_id").count().where("count < 2 or count > 3").count())
+        .as("each small document twice or three times")
+        .isZero();
+    assertThat(DataSplit.sample(DataSplit.assign(docs, sampled), sampled).except(drawn).count()).as("deterministic").isZero();
+  }
+
+  @Test
+  void samplingRatesAreChecked() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SplitConfig(0.1, 0.1, 1, java.util.Map.of(), java.util.Map.of("fiqa", 0.0)))
+        .hasMessageContaining("train.split.sampling.fiqa");
   }
 
   @Test
