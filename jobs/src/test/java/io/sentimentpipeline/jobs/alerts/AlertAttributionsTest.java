@@ -164,9 +164,6 @@ class AlertAttributionsTest extends SparkTestBase {
       FileUtils.deleteDirectory(bundle.toFile());
       FileUtils.moveDirectory(aside.toFile(), bundle.toFile());
     }
-    AlertsJob.Result off = alerts(alertsConfig("alerts.attributions.enabled=false"));
-    assertThat(off.attributions()).isEqualTo("off");
-    assertWithoutAttributions(off, before);
   }
 
   private static void assertWithoutAttributions(AlertsJob.Result result, Map<String, List<String>> before) throws Exception {
