@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param minBaselineDays fewer baseline days with data than this: no alert (not enough history)
  * @param outputDir driver-local folder of the {@code alerts-<to>.jsonl} files
  * @param webhookUrl where the alerts are POSTed as a JSON array; empty = no webhook
+ * @param attributions whether and how many driving words each top document gets
  */
 public record AlertsConfig(
     Domain domain,
@@ -31,7 +32,18 @@ public record AlertsConfig(
     int textChars,
     String outputDir,
     String webhookUrl,
-    Duration webhookTimeout) {
+    Duration webhookTimeout,
+    Attributions attributions) {
+
+  /**
+   * The words that drove each top document's negative score ({@code top_documents[].attributions}),
+   * computed on the driver for the alerts' top documents only, with the scores' own model version.
+   */
+  public record Attributions(boolean enabled, int topWords) {
+    public Attributions {
+      atLeast("alerts.attributions.top-words", topWords, 1);
+    }
+  }
 
   /**
    * Surge rule on the day's negative share: z = (x - median) / max(1.4826 * MAD, madFloor) over the
@@ -114,6 +126,6 @@ public record AlertsConfig(
   /** This configuration for another domain (the CLI's {@code --domain}). */
   public AlertsConfig withDomain(Domain other) {
     return new AlertsConfig(other, recomputeDays, modelVersion, minDocuments, baselineDays, minBaselineDays, robustZ, ewma,
-        topDocuments, textChars, outputDir, webhookUrl, webhookTimeout);
+        topDocuments, textChars, outputDir, webhookUrl, webhookTimeout, attributions);
   }
 }

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * or a backtest over the same range leaves the same rows. The range's alerts also go to {@code
  * <alerts.output-dir>/alerts-<to>.jsonl} and, when configured, to a webhook; a webhook failure is
  * logged and reported in the result but does not fail the job, because the alerts are stored by
- * then and a retry of the whole job would only resend them.
+ * then and a retry of the whole job would only resend them. Each top document carries the words
+ * that drove its score ({@link AlertAttributions}), or none when the model cannot be loaded.
  */
 public final class AlertsJob {
 
@@ -68,12 +69,12 @@ public final class AlertsJob {
           Map.entry("baseline", "baseline median of the metric"),
           Map.entry("z", "the rule's z (see negative_share_z, mean_score_ewma_z)"),
           Map.entry("threshold", "the z the rule fires at"),
-          Map.entry("top_documents", "most negative documents of the entity-day: doc_id, title, text (cut), score"),
+          Map.entry("top_documents", "most negative documents of the entity-day: doc_id, title, text (cut), score, attributions (word, weight: drop in p_negative without the word; null when the model could not be loaded)"),
           Map.entry("run_id", "the alerts run that wrote the row"));
 
   private AlertsJob() {}
 
-  /** What one run wrote. */
+  /** What one run wrote; {@code attributions} says how the top documents were explained (or why not). */
   public record Result(
       String domain,
       LocalDate from,
@@ -83,13 +84,14 @@ public final class AlertsJob {
       long alerts,
       Map<String, Long> alertsByRule,
       Path jsonl,
-      AlertsOutput.WebhookStatus webhook) {
+      AlertsOutput.WebhookStatus webhook,
+      String attributions) {
 
     @Override
     public String toString() {
       return String.format(
-          "%s %s..%s with model version %d: %d entity-days, %d alerts %s; file %s; webhook %s",
-          domain, from, to, modelVersion, entityDays, alerts, alertsByRule, jsonl, webhook);
+          "%s %s..%s with model version %d: %d entity-days, %d alerts %s; file %s; webhook %s; attributions %s",
+          domain, from, to, modelVersion, entityDays, alerts, alertsByRule, jsonl, webhook, attributions);
     }
   }
 
@@ -120,6 +122,7 @@ public final class AlertsJob {
         withText(spark, warehouse, domain, readFrom, to,
             scores.where(col("model_version").equalTo(version).and(between(readFrom, to))));
 
+    String attributions;
     Dataset<Row> entityDocuments = AlertsTransforms.byEntity(scored).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> withRules =
@@ -132,7 +135,9 @@ public final class AlertsJob {
             AlertsTransforms.withTopDocuments(
                     AlertsTransforms.alerts(withRules, alerts), entityDocuments, alerts.topDocuments(), alerts.textChars())
                 .withColumn("run_id", lit(runId));
-        write(warehouse, TableName.SENTIMENT_ALERTS, fired, rangeWhere);
+        AlertAttributions.Outcome explained = AlertAttributions.enrich(spark, warehouse, alerts, version, fired);
+        attributions = explained.status();
+        write(warehouse, TableName.SENTIMENT_ALERTS, explained.alerts(), rangeWhere);
       } finally {
         withRules.unpersist();
       }
@@ -169,7 +174,7 @@ public final class AlertsJob {
           "Alerts webhook failed: {}. The {} alerts are stored in {} and {}; resend that file once the endpoint is fixed.",
           webhook.detail(), alertCount, TableName.SENTIMENT_ALERTS, jsonl);
     }
-    Result result = new Result(domain, from, to, version, entityDays, alertCount, byRule, jsonl, webhook);
+    Result result = new Result(domain, from, to, version, entityDays, alertCount, byRule, jsonl, webhook, attributions);
     return result;
   }
 

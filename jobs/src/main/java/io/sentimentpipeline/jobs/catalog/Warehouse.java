@@ -53,9 +53,13 @@ public final class Warehouse {
     rows.write().format("delta").mode("append").option("mergeSchema", "true").partitionBy(partitionBy).save(location(table));
   }
 
-  /** Replaces the rows {@code where} selects with {@code rows}, in one commit (a rerun leaves one copy). */
+  /**
+   * Replaces the rows {@code where} selects with {@code rows}, in one commit (a rerun leaves one copy);
+   * columns and nested fields the table lacks (e.g. a new top_documents[].attributions) are added.
+   */
   public void replace(Dataset<Row> rows, TableName table, String where, String... partitionBy) {
-    rows.write().format("delta").mode("overwrite").option("replaceWhere", where).partitionBy(partitionBy).save(location(table));
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", where).option("mergeSchema", "true")
+        .partitionBy(partitionBy).save(location(table));
   }
 
   /**

@@ -276,7 +276,8 @@ final class ConfigBinding {
         a.getInt("text-chars"),
         localFolder(a, "output-dir", "alerts.output-dir", "the driver"),
         a.getString("webhook.url"),
-        a.getDuration("webhook.timeout"));
+        a.getDuration("webhook.timeout"),
+        new AlertsConfig.Attributions(a.getBoolean("attributions.enabled"), a.getInt("attributions.top-words")));
   }
 
   private static ServeConfig serve(Config s) {

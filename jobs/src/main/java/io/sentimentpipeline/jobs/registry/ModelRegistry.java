@@ -226,6 +226,22 @@ public final class ModelRegistry {
         .map(ModelRegistry::championOf);
   }
 
+  /**
+   * Version {@code version} of the domain's model whatever its status (the alerts job explains the
+   * scores of the version they came from, which need not be today's champion), if registered.
+   */
+  public Optional<Champion> registered(String domain, int version) {
+    if (!warehouse.exists(spark, MODELS)) {
+      return Optional.empty();
+    }
+    return conformed()
+        .where(col("domain").equalTo(domain).and(col("version").equalTo(version)))
+        .orderBy("model_name")
+        .collectAsList().stream()
+        .findFirst()
+        .map(ModelRegistry::championOf);
+  }
+
   /** The domain's champion (version and validation macro-F1), if any. */
   public OptionalInt championVersion(String domain) {
     List<Row> rows = championRows(domain);

@@ -3,6 +3,7 @@ package io.sentimentpipeline.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,7 @@ class ConfigLoaderTest {
     assertThat(alerts.ewma().lambda()).isEqualTo(0.3);
     assertThat(alerts.webhookEnabled()).isFalse();
     assertThat(alerts.webhookTimeout()).hasSeconds(10);
+    assertThat(alerts.attributions()).isEqualTo(new AlertsConfig.Attributions(true, 5));
 
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.min-baseline-days=40")))
         .isInstanceOf(ConfigError.class)
@@ -124,6 +126,12 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.webhook.timeout=soon")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("webhook.timeout");
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.attributions.top-words=0")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("alerts.attributions.top-words")
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.attributions.enabled=maybe")))
+        .hasMessageContaining("attributions.enabled");
   }
 
   @Test

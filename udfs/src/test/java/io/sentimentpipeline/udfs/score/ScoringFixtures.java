@@ -38,6 +38,13 @@ final class ScoringFixtures {
   /** The bundle files of {@code model}; {@code temperature} null leaves calibration.json out. */
   static Map<String, byte[]> bundle(SentimentClassifier model, List<String> labels, Double temperature)
       throws IOException {
+    return bundle(model, TINY, MAX_LENGTH, labels, temperature);
+  }
+
+  /** The bundle files of {@code model}, an encoder of shape {@code shape} trained at {@code maxLength}. */
+  static Map<String, byte[]> bundle(
+      SentimentClassifier model, BertConfig shape, int maxLength, List<String> labels, Double temperature)
+      throws IOException {
     ObjectMapper json = new ObjectMapper();
     Map<String, byte[]> files = new LinkedHashMap<>();
     ByteArrayOutputStream weights = new ByteArrayOutputStream();
@@ -45,7 +52,7 @@ final class ScoringFixtures {
     files.put(ScoringModel.WEIGHTS, weights.toByteArray());
     Path config = Files.createTempFile("bert-config", ".json");
     try {
-      TINY.writeHuggingFaceJson(config);
+      shape.writeHuggingFaceJson(config);
       files.put(ScoringModel.CONFIG, Files.readAllBytes(config));
     } finally {
       Files.delete(config);
@@ -55,7 +62,7 @@ final class ScoringFixtures {
     Map<String, String> training = new LinkedHashMap<>();
     training.put("pooling", model.pooling().name().toLowerCase());
     training.put("dropout", "0.1");
-    training.put("max-length", Integer.toString(MAX_LENGTH));
+    training.put("max-length", Integer.toString(maxLength));
     files.put(ScoringModel.TRAINING_CONFIG, json.writeValueAsBytes(training));
     if (temperature != null) {
       files.put(ScoringModel.CALIBRATION, json.writeValueAsBytes(Map.of("temperature", temperature)));
