@@ -59,15 +59,25 @@ public final class AlertsJob {
           Map.entry("mean_score_median", "baseline median of mean_score"),
           Map.entry("mean_score_ewma", "EWMA of mean_score over the day and its baseline window"),
           Map.entry("mean_score_ewma_z", "(EWMA - median) in units of the EWMA's spread; negative = worse"),
+          Map.entry("negative_stories", "distinct stories among the documents labelled negative"),
+          Map.entry("first_seen", "the entity's first day with a scored document: the volume rules zero-fill from it"),
+          Map.entry("calendar_baseline_days", "calendar days of the baseline window since first_seen (days without documents = 0)"),
+          Map.entry("negative_stories_median", "zero-filled baseline median of negative_stories"),
+          Map.entry("negative_stories_z", "negative_surge: robust z of negative_stories (zero-filled baseline)"),
+          Map.entry("documents_median", "zero-filled baseline median of documents"),
+          Map.entry("documents_z", "volume_negative: robust z of documents (zero-filled baseline)"),
+          Map.entry("mean_score_z", "robust z of mean_score against its baseline; negative = worse"),
+          Map.entry("mean_score_cusum", "cusum: one-sided downward CUSUM of mean_score_z, S = max(0, S - z - k)"),
           Map.entry("model_version", "model version whose scores were used"),
           Map.entry("alert_id", "stable id: hash of domain, entity, day, rule, model version"),
-          Map.entry("rule", "robust_z (surge of negative share) or ewma (slow fall of mean score)"),
+          Map.entry("rule", "robust_z (negative share), ewma (fall of mean score), negative_surge (negative stories),"
+              + " volume_negative (volume surge, score below baseline), cusum (slow slide of mean score)"),
           Map.entry("severity", "warning, or critical when |z| reaches the rule's critical band"),
           Map.entry("metric", "the statistic the rule watches"),
-          Map.entry("observed", "the day's value (robust_z: negative_share; ewma: mean_score_ewma)"),
+          Map.entry("observed", "the day's value of the metric (ewma: mean_score_ewma)"),
           Map.entry("baseline", "baseline median of the metric"),
-          Map.entry("z", "the rule's z (see negative_share_z, mean_score_ewma_z)"),
-          Map.entry("threshold", "the z the rule fires at"),
+          Map.entry("z", "the rule's statistic (negative_share_z, mean_score_ewma_z, negative_stories_z, documents_z, mean_score_cusum)"),
+          Map.entry("threshold", "the statistic the rule fires at (cusum: h)"),
           Map.entry("top_documents", "most negative documents of the entity-day: doc_id, title, text (cut), score"),
           Map.entry("run_id", "the alerts run that wrote the row"));
 
@@ -123,7 +133,9 @@ public final class AlertsJob {
     Dataset<Row> entityDocuments = AlertsTransforms.byEntity(scored).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> withRules =
-          AlertsTransforms.dailyWithRules(entityDocuments, alerts).where(between(from, to))
+          AlertsTransforms.dailyWithRules(entityDocuments, AlertsTransforms.firstSeen(scores.where(
+                  col("model_version").equalTo(version).and(col("event_date").leq(lit(java.sql.Date.valueOf(to)))))), alerts)
+              .where(between(from, to))
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         String rangeWhere = "domain = '" + domain + "' AND " + "event_date BETWEEN DATE'" + from + "' AND DATE'" + to + "'";
