@@ -237,7 +237,8 @@ public final class AlertsJob {
         Arrays.stream(rows.columns()).map(c -> col(c).as(c, comment(COLUMN_COMMENTS.getOrDefault(c, "")))).toArray(Column[]::new);
     // Small tables (entities x days): not partitioned but Z-ordered by (entity, event_date) after
     // the nightly run; Delta's file statistics cover these leading columns for data skipping.
-    warehouse.replace(rows.select(commented), table, rangeWhere);
+    // Adding columns: a table written before a rule existed gains that rule's statistics.
+    warehouse.replaceAddingColumns(rows.select(commented), table, rangeWhere);
   }
 
   private static Metadata comment(String text) {

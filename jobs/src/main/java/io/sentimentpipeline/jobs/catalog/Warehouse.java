@@ -59,6 +59,14 @@ public final class Warehouse {
   }
 
   /**
+   * {@link #replace}, adding to the table the columns of {@code rows} it lacks (older rows get null):
+   * for tables that gain columns as a stage grows, so an existing warehouse needs no migration.
+   */
+  public void replaceAddingColumns(Dataset<Row> rows, TableName table, String where) {
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", where).option("mergeSchema", "true").save(location(table));
+  }
+
+  /**
    * Inserts the rows whose {@code key} columns are new to the table, in one MERGE commit, creating
    * the table if absent; returns how many rows were inserted (SQL's MERGE reports it; the builder
    * API of Delta 3 does not).
