@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Alerts: from {@code gold.sentiment_scores} (one model version, the champion by default) to
  * {@code gold.entity_daily_sentiment} (per entity and day: volume, stories, mean score, shares and
- * both rules' statistics) and {@code gold.sentiment_alerts} (what fired, with the documents that
+ * every rule's statistics) and {@code gold.sentiment_alerts} (what fired, with the documents that
  * drove it). The days [from, to] of the configured domain are replaced in both tables, so a rerun
  * or a backtest over the same range leaves the same rows. The range's alerts also go to {@code
  * <alerts.output-dir>/alerts-<to>.jsonl} and, when configured, to a webhook; a webhook failure is
