@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Settings of {@code pipeline alerts} ({@code alerts.*}): which scores to read, the volume floor
- * and trailing baseline both rules share, the two rules' thresholds, and where fired alerts go.
+ * and trailing baseline the rules share, each rule's thresholds, and where fired alerts go.
  * Checked once here so a bad threshold fails before Spark starts.
  *
  * @param recomputeDays `pipeline run` recomputes the days up to the run date this far back, so late
@@ -28,6 +28,9 @@ public record AlertsConfig(
     int minBaselineDays,
     RobustZ robustZ,
     Ewma ewma,
+    NegativeSurge negativeSurge,
+    VolumeNegative volumeNegative,
+    Cusum cusum,
     int topDocuments,
     int textChars,
     String outputDir,
@@ -84,6 +87,54 @@ public record AlertsConfig(
     }
   }
 
+  /**
+   * Surge of negative <em>stories</em> (distinct fingerprints of the documents labelled negative):
+   * robust z of the day's count against the baseline days zero-filled from the entity's first day
+   * seen, z = (x - median) / max(1.4826 * MAD, madFloor), madFloor in stories. Off: statistics are
+   * still stored, nothing fires.
+   */
+  public record NegativeSurge(boolean enabled, double threshold, double critical, double madFloor) {
+    public NegativeSurge {
+      positive("alerts.negative-surge.threshold", threshold);
+      positive("alerts.negative-surge.mad-floor", madFloor);
+      atLeastThreshold("alerts.negative-surge", threshold, critical);
+    }
+  }
+
+  /**
+   * Volume surge with negative sentiment: robust z of the day's document count (zero-filled as for
+   * {@link NegativeSurge}, madFloor in documents) at {@code threshold} or more, and the day's mean
+   * score below the baseline median by more than {@code scoreZ} robust sigmas (0: merely below).
+   */
+  public record VolumeNegative(boolean enabled, double threshold, double critical, double madFloor, double scoreZ) {
+    public VolumeNegative {
+      positive("alerts.volume-negative.threshold", threshold);
+      positive("alerts.volume-negative.mad-floor", madFloor);
+      atLeastThreshold("alerts.volume-negative", threshold, critical);
+      if (!(scoreZ >= 0)) {
+        throw new ConfigError("alerts.volume-negative.score-z", "must be 0 or more, got " + scoreZ);
+      }
+    }
+  }
+
+  /**
+   * One-sided (downward) CUSUM on the daily mean score in robust sigmas, sigma = max(1.4826 * MAD,
+   * sigmaFloor): S = max(0, S - z - k) over the days with documents of the window; fires at S >=
+   * h (critical at {@code critical}), then restarts from 0.
+   */
+  public record Cusum(boolean enabled, double k, double h, double critical, double sigmaFloor) {
+    public Cusum {
+      if (!(k >= 0)) {
+        throw new ConfigError("alerts.cusum.k", "must be 0 or more, got " + k);
+      }
+      positive("alerts.cusum.h", h);
+      positive("alerts.cusum.sigma-floor", sigmaFloor);
+      if (critical < h) {
+        throw new ConfigError("alerts.cusum.critical", "must be at least alerts.cusum.h (" + h + "), got " + critical);
+      }
+    }
+  }
+
   public AlertsConfig {
     atLeast("alerts.recompute-days", recomputeDays, 1);
     atLeast("alerts.model-version", modelVersion, 0);
@@ -117,6 +168,12 @@ public record AlertsConfig(
     }
   }
 
+  private static void atLeastThreshold(String rule, double threshold, double critical) {
+    if (critical < threshold) {
+      throw new ConfigError(rule + ".critical", "must be at least " + rule + ".threshold (" + threshold + "), got " + critical);
+    }
+  }
+
   private static void positive(String key, double value) {
     if (!(value > 0)) {
       throw new ConfigError(key, "must be greater than 0, got " + value);
@@ -126,6 +183,6 @@ public record AlertsConfig(
   /** This configuration for another domain (the CLI's {@code --domain}). */
   public AlertsConfig withDomain(Domain other) {
     return new AlertsConfig(other, recomputeDays, modelVersion, minDocuments, baselineDays, minBaselineDays, robustZ, ewma,
-        topDocuments, textChars, outputDir, webhookUrl, webhookTimeout, attributions);
+        negativeSurge, volumeNegative, cusum, topDocuments, textChars, outputDir, webhookUrl, webhookTimeout, attributions);
   }
 }

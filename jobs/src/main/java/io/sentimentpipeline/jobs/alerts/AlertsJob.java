@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Alerts: from {@code gold.sentiment_scores} (one model version, the champion by default) to
  * {@code gold.entity_daily_sentiment} (per entity and day: volume, stories, mean score, shares and
- * both rules' statistics) and {@code gold.sentiment_alerts} (what fired, with the documents that
+ * every rule's statistics) and {@code gold.sentiment_alerts} (what fired, with the documents that
  * drove it). The days [from, to] of the configured domain are replaced in both tables, so a rerun
  * or a backtest over the same range leaves the same rows. The range's alerts also go to {@code
  * <alerts.output-dir>/alerts-<to>.jsonl} and, when configured, to a webhook; a webhook failure is
@@ -60,15 +60,25 @@ public final class AlertsJob {
           Map.entry("mean_score_median", "baseline median of mean_score"),
           Map.entry("mean_score_ewma", "EWMA of mean_score over the day and its baseline window"),
           Map.entry("mean_score_ewma_z", "(EWMA - median) in units of the EWMA's spread; negative = worse"),
+          Map.entry("negative_stories", "distinct stories among the documents labelled negative"),
+          Map.entry("first_seen", "the entity's first day with a scored document: the volume rules zero-fill from it"),
+          Map.entry("calendar_baseline_days", "calendar days of the baseline window since first_seen (days without documents = 0)"),
+          Map.entry("negative_stories_median", "zero-filled baseline median of negative_stories"),
+          Map.entry("negative_stories_z", "negative_surge: robust z of negative_stories (zero-filled baseline)"),
+          Map.entry("documents_median", "zero-filled baseline median of documents"),
+          Map.entry("documents_z", "volume_negative: robust z of documents (zero-filled baseline)"),
+          Map.entry("mean_score_z", "robust z of mean_score against its baseline; negative = worse"),
+          Map.entry("mean_score_cusum", "cusum: one-sided downward CUSUM of mean_score_z, S = max(0, S - z - k)"),
           Map.entry("model_version", "model version whose scores were used"),
           Map.entry("alert_id", "stable id: hash of domain, entity, day, rule, model version"),
-          Map.entry("rule", "robust_z (surge of negative share) or ewma (slow fall of mean score)"),
+          Map.entry("rule", "robust_z (negative share), ewma (fall of mean score), negative_surge (negative stories),"
+              + " volume_negative (volume surge, score below baseline), cusum (slow slide of mean score)"),
           Map.entry("severity", "warning, or critical when |z| reaches the rule's critical band"),
           Map.entry("metric", "the statistic the rule watches"),
-          Map.entry("observed", "the day's value (robust_z: negative_share; ewma: mean_score_ewma)"),
+          Map.entry("observed", "the day's value of the metric (ewma: mean_score_ewma)"),
           Map.entry("baseline", "baseline median of the metric"),
-          Map.entry("z", "the rule's z (see negative_share_z, mean_score_ewma_z)"),
-          Map.entry("threshold", "the z the rule fires at"),
+          Map.entry("z", "the rule's statistic (negative_share_z, mean_score_ewma_z, negative_stories_z, documents_z, mean_score_cusum)"),
+          Map.entry("threshold", "the statistic the rule fires at (cusum: h)"),
           Map.entry("top_documents", "most negative documents of the entity-day: doc_id, title, text (cut), score, attributions (word, weight: drop in p_negative without the word; null when the model could not be loaded)"),
           Map.entry("run_id", "the alerts run that wrote the row"));
 
@@ -126,7 +136,9 @@ public final class AlertsJob {
     Dataset<Row> entityDocuments = AlertsTransforms.byEntity(scored).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> withRules =
-          AlertsTransforms.dailyWithRules(entityDocuments, alerts).where(between(from, to))
+          AlertsTransforms.dailyWithRules(entityDocuments, AlertsTransforms.firstSeen(scores.where(
+                  col("model_version").equalTo(version).and(col("event_date").leq(lit(java.sql.Date.valueOf(to)))))), alerts)
+              .where(between(from, to))
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         String rangeWhere = "domain = '" + domain + "' AND " + "event_date BETWEEN DATE'" + from + "' AND DATE'" + to + "'";
@@ -230,6 +242,7 @@ public final class AlertsJob {
         Arrays.stream(rows.columns()).map(c -> col(c).as(c, comment(COLUMN_COMMENTS.getOrDefault(c, "")))).toArray(Column[]::new);
     // Small tables (entities x days): not partitioned but Z-ordered by (entity, event_date) after
     // the nightly run; Delta's file statistics cover these leading columns for data skipping.
+    // Adding columns: a table written before a rule existed gains that rule's statistics.
     warehouse.replace(rows.select(commented), table, rangeWhere);
   }
 

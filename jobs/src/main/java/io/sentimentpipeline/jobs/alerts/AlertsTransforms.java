@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
@@ -33,15 +34,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 
 /**
- * The alerts stage's pure transformations, from scored documents to entity-days with both rules'
+ * The alerts stage's pure transformations, from scored documents to entity-days with every rule's
  * statistics, and from those to alerts with their driving documents. Built-in functions only
  * (windows, collect_list and SQL higher-order functions), so Spark can optimise and no Java runs on
  * executors. No reads or writes.
  *
- * <p>Both rules look back over a trailing window of {@code baselineDays} <em>calendar</em> days and
- * use only days that have documents; a run for [from, to] therefore needs the daily rows from
+ * <p>The rules look back over a trailing window of {@code baselineDays} <em>calendar</em> days; the
+ * share and score rules use only days that have documents, the volume rules of {@link VolumeRules}
+ * count the other days since the entity's first day seen as 0. A run for [from, to] therefore needs the daily rows from
  * {@code from - baselineDays} on, and a nightly run computes exactly what a backtest computes for
  * the same day (no state carried between runs).
  */
@@ -51,6 +54,9 @@ public final class AlertsTransforms {
   public static final String ROBUST_Z = "robust_z";
 
   public static final String EWMA = "ewma";
+  public static final String NEGATIVE_SURGE = "negative_surge";
+  public static final String VOLUME_NEGATIVE = "volume_negative";
+  public static final String CUSUM = "cusum";
   public static final String WARNING = "warning";
   public static final String CRITICAL = "critical";
 
@@ -66,12 +72,26 @@ public final class AlertsTransforms {
    * fingerprint}.
    */
   public static Dataset<Row> byEntity(Dataset<Row> scoredDocuments) {
-    Column entities =
-        when(size(col("entities")).gt(0), col("entities"))
-            .when(col("domain").equalTo(Domain.REVIEW.key()), array(col("source")));
     return scoredDocuments
-        .withColumn("entity", explode(entities))
+        .withColumn("entity", explode(entities()))
         .withColumn("fingerprint", fingerprint(col("title"), col("text")));
+  }
+
+  /**
+   * {@code domain, entity, first_seen}: each entity's first day with a document among {@code
+   * scores} (needs {@code domain, source, entities, event_date}). The volume rules zero-fill from
+   * it, so give it the whole history of the scores, not only the days being computed.
+   */
+  public static Dataset<Row> firstSeen(Dataset<Row> scores) {
+    return scores
+        .withColumn("entity", explode(entities()))
+        .groupBy("domain", "entity")
+        .agg(min("event_date").as("first_seen"));
+  }
+
+  private static Column entities() {
+    return when(size(col("entities")).gt(0), col("entities"))
+        .when(col("domain").equalTo(Domain.REVIEW.key()), array(col("source")));
   }
 
   /**
@@ -88,7 +108,7 @@ public final class AlertsTransforms {
 
   /**
    * Per (domain, entity, event_date, model_version): {@code documents}, {@code stories} (distinct
-   * fingerprints), {@code mean_score}, {@code negative_share}, {@code positive_share}, {@code
+   * fingerprints), {@code negative_stories} (distinct fingerprints labelled negative), {@code mean_score}, {@code negative_share}, {@code positive_share}, {@code
    * mean_confidence}.
    */
   public static Dataset<Row> daily(Dataset<Row> entityDocuments) {
@@ -97,6 +117,7 @@ public final class AlertsTransforms {
         .agg(
             count(lit(1)).as("documents"),
             countDistinct(col("fingerprint")).as("stories"),
+            countDistinct(when(col("label").equalTo("negative"), col("fingerprint"))).as("negative_stories"),
             avg("score").as("mean_score"),
             avg(share("negative")).as("negative_share"),
             avg(share("positive")).as("positive_share"),
@@ -164,17 +185,85 @@ public final class AlertsTransforms {
         .drop("_day", "_score_baseline", "_recent");
   }
 
-  /** {@link #daily}, then both rules. */
-  public static Dataset<Row> dailyWithRules(Dataset<Row> entityDocuments, AlertsConfig config) {
-    return ewma(robustZ(daily(entityDocuments), config), config);
+  /**
+   * {@link #daily}, then every rule; {@code firstSeen} ({@link #firstSeen}) holds each entity's first
+   * day seen over the whole history (an entity it lacks starts on its first day here).
+   */
+  public static Dataset<Row> dailyWithRules(Dataset<Row> entityDocuments, Dataset<Row> firstSeen, AlertsConfig config) {
+    return withRules(daily(entityDocuments), firstSeen, config);
+  }
+
+  /** Every rule's statistics and {@code <rule>_fired} flags on {@link #daily} rows. */
+  public static Dataset<Row> withRules(Dataset<Row> daily, Dataset<Row> firstSeen, AlertsConfig config) {
+    Column firstHere = min("event_date").over(Window.partitionBy("domain", "entity"));
+    Dataset<Row> seen =
+        daily
+            .join(firstSeen.select("domain", "entity", "first_seen"), seq("domain", "entity"), "left")
+            .withColumn("first_seen", functions.least(functions.coalesce(col("first_seen"), firstHere), firstHere));
+    Dataset<Row> stats = CusumRule.apply(VolumeRules.apply(ewma(robustZ(seen, config), config), config), config);
+    for (Rule rule : rules(config)) {
+      stats = stats.withColumn(rule.name() + "_fired", lit(rule.enabled()).and(rule.eligible()).and(rule.score().geq(rule.threshold())));
+    }
+    return stats;
   }
 
   /** The {@code gold.entity_daily_sentiment} layout (rule flags and MADs dropped). */
   public static Dataset<Row> entityDaily(Dataset<Row> withRules) {
     return withRules.select(
-        "domain", "entity", "event_date", "documents", "stories", "mean_score", "negative_share",
+        "domain", "entity", "event_date", "documents", "stories", "negative_stories", "mean_score", "negative_share",
         "positive_share", "mean_confidence", "baseline_days", "negative_share_median", "negative_share_z",
-        "mean_score_median", "mean_score_ewma", "mean_score_ewma_z", "model_version");
+        "mean_score_median", "mean_score_ewma", "mean_score_ewma_z", "first_seen", "calendar_baseline_days",
+        "negative_stories_median", "negative_stories_z", "documents_median", "documents_z", "mean_score_z",
+        "mean_score_cusum", "model_version");
+  }
+
+  /**
+   * One rule as the alerts and the backtest see it: it fires on an {@code eligible} row when {@code
+   * enabled} and {@code score >= threshold}; {@code score} is oriented so that higher is worse
+   * (the EWMA's z negated). {@code z} and {@code storedThreshold} are what the alert row records.
+   * All columns are of the {@link #entityDaily} layout, so the backtest can sweep thresholds over
+   * the stored table.
+   */
+  public record Rule(
+      String name, boolean enabled, String metric, Column observed, Column baseline, Column z, Column score,
+      Column eligible, double threshold, double storedThreshold, double critical) {}
+
+  /** The five rules in report order. */
+  public static java.util.List<Rule> rules(AlertsConfig config) {
+    AlertsConfig.VolumeNegative volume = config.volumeNegative();
+    return java.util.List.of(
+        new Rule(ROBUST_Z, true, "negative_share", col("negative_share"), col("negative_share_median"),
+            col("negative_share_z"), col("negative_share_z"), eligible(config), config.robustZ().threshold(),
+            config.robustZ().threshold(), config.robustZ().critical()),
+        new Rule(EWMA, true, "mean_score", col("mean_score_ewma"), col("mean_score_median"), col("mean_score_ewma_z"),
+            functions.negate(col("mean_score_ewma_z")), eligible(config), config.ewma().limit(), -config.ewma().limit(),
+            config.ewma().critical()),
+        new Rule(NEGATIVE_SURGE, config.negativeSurge().enabled(), "negative_stories", col("negative_stories"),
+            col("negative_stories_median"), col("negative_stories_z"), col("negative_stories_z"),
+            VolumeRules.eligible(config), config.negativeSurge().threshold(), config.negativeSurge().threshold(),
+            config.negativeSurge().critical()),
+        new Rule(VOLUME_NEGATIVE, volume.enabled(), "documents", col("documents"), col("documents_median"),
+            col("documents_z"), col("documents_z"),
+            VolumeRules.eligible(config).and(col("mean_score_z").lt(-volume.scoreZ())), volume.threshold(),
+            volume.threshold(), volume.critical()),
+        new Rule(CUSUM, config.cusum().enabled(), "mean_score", col("mean_score"), col("mean_score_median"),
+            col("mean_score_cusum"), col("mean_score_cusum"), eligible(config), config.cusum().h(), config.cusum().h(),
+            config.cusum().critical()));
+  }
+
+  /**
+   * Every eligible row of every rule, enabled or not, with its oriented score and no threshold:
+   * {@code entity, event_date, rule, score}. On {@link #entityDaily} rows (or {@link #withRules}).
+   */
+  public static Dataset<Row> candidates(Dataset<Row> daily, AlertsConfig config) {
+    Dataset<Row> all = null;
+    for (Rule rule : rules(config)) {
+      Dataset<Row> one =
+          daily.where(rule.eligible().and(rule.score().isNotNull()))
+              .select(col("entity"), col("event_date"), lit(rule.name()).as("rule"), rule.score().cast("double").as("score"));
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
   }
 
   /**
@@ -184,14 +273,14 @@ public final class AlertsTransforms {
    * threshold}, volume and {@code model_version}.
    */
   public static Dataset<Row> alerts(Dataset<Row> withRules, AlertsConfig config) {
-    Dataset<Row> fast =
-        fired(withRules, ROBUST_Z, "robust_z_fired", "negative_share", col("negative_share"),
-            col("negative_share_median"), col("negative_share_z"), config.robustZ().threshold(),
-            config.robustZ().critical());
-    Dataset<Row> slow =
-        fired(withRules, EWMA, "ewma_fired", "mean_score", col("mean_score_ewma"),
-            col("mean_score_median"), col("mean_score_ewma_z"), -config.ewma().limit(), config.ewma().critical());
-    return fast.unionByName(slow);
+    Dataset<Row> all = null;
+    for (Rule rule : rules(config)) {
+      Dataset<Row> one =
+          fired(withRules, rule.name(), rule.name() + "_fired", rule.metric(), rule.observed().cast("double"),
+              rule.baseline().cast("double"), rule.z().cast("double"), rule.storedThreshold(), rule.critical());
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
   }
 
   /**
@@ -252,22 +341,26 @@ public final class AlertsTransforms {
             col("model_version"));
   }
 
-  /** Volume floor and enough history: the conditions both rules share. */
-  private static Column eligible(AlertsConfig config) {
+  /** Volume floor and enough history (days with documents): the share and score rules' conditions. */
+  static Column eligible(AlertsConfig config) {
     return col("documents").geq(config.minDocuments()).and(col("baseline_days").geq(config.minBaselineDays()));
   }
 
   /** The {@code baselineDays} calendar days before the row's day, the day itself excluded. */
-  private static WindowSpec baseline(AlertsConfig config) {
+  static WindowSpec baseline(AlertsConfig config) {
     return byDay().rangeBetween(-config.baselineDays(), -1);
   }
 
-  private static WindowSpec byDay() {
+  static WindowSpec byDay() {
     return Window.partitionBy("domain", "entity").orderBy(dayNumber());
   }
 
-  private static Column dayNumber() {
+  static Column dayNumber() {
     return datediff(col("event_date"), lit(java.sql.Date.valueOf("1970-01-01")));
+  }
+
+  private static scala.collection.Seq<String> seq(String... columns) {
+    return scala.collection.JavaConverters.asScalaBuffer(java.util.List.of(columns)).toSeq();
   }
 
   private static Column share(String label) {

@@ -55,7 +55,8 @@ public final class Warehouse {
 
   /**
    * Replaces the rows {@code where} selects with {@code rows}, in one commit (a rerun leaves one copy);
-   * columns and nested fields the table lacks (e.g. a new top_documents[].attributions) are added.
+   * columns and nested fields the table lacks are added (older rows get null), so a warehouse
+   * written by an earlier version needs no migration.
    */
   public void replace(Dataset<Row> rows, TableName table, String where, String... partitionBy) {
     rows.write().format("delta").mode("overwrite").option("replaceWhere", where).option("mergeSchema", "true")

@@ -272,6 +272,16 @@ final class ConfigBinding {
             a.getDouble("robust-z.threshold"), a.getDouble("robust-z.critical"), a.getDouble("robust-z.mad-floor")),
         new AlertsConfig.Ewma(
             a.getDouble("ewma.lambda"), a.getDouble("ewma.limit"), a.getDouble("ewma.critical"), a.getDouble("ewma.sigma-floor")),
+        new AlertsConfig.NegativeSurge(
+            a.getBoolean("negative-surge.enabled"), a.getDouble("negative-surge.threshold"),
+            a.getDouble("negative-surge.critical"), a.getDouble("negative-surge.mad-floor")),
+        new AlertsConfig.VolumeNegative(
+            a.getBoolean("volume-negative.enabled"), a.getDouble("volume-negative.threshold"),
+            a.getDouble("volume-negative.critical"), a.getDouble("volume-negative.mad-floor"),
+            a.getDouble("volume-negative.score-z")),
+        new AlertsConfig.Cusum(
+            a.getBoolean("cusum.enabled"), a.getDouble("cusum.k"), a.getDouble("cusum.h"), a.getDouble("cusum.critical"),
+            a.getDouble("cusum.sigma-floor")),
         a.getInt("top-documents"),
         a.getInt("text-chars"),
         localFolder(a, "output-dir", "alerts.output-dir", "the driver"),

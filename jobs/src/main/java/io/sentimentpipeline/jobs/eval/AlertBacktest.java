@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
@@ -91,8 +92,37 @@ public final class AlertBacktest {
 
   private AlertBacktest() {}
 
-  /** Input files and the span; a null {@code from}/{@code to} means the daily table's first/last day. */
-  public record Options(String prices, String drops, LocalDate from, LocalDate to) {}
+  /**
+   * Input files and the span; a null {@code from}/{@code to} means the daily table's first/last day.
+   * {@code leadDays}: how far before a drop the lead time looks for a method's first alert; {@code
+   * outputDir}: where the curves go ({@code pr-curves.csv}, {@code pr-curves.svg}, {@code
+   * leads.csv}), null = nowhere.
+   */
+  public record Options(String prices, String drops, LocalDate from, LocalDate to, int leadDays, String outputDir) {
+    public Options {
+      if (leadDays < BacktestCurves.CATCH_DAYS) {
+        throw new PipelineException(ErrorCategory.USAGE_OR_CONFIG, "backtest-alerts: --lead-days must be at least "
+            + BacktestCurves.CATCH_DAYS + ", got " + leadDays);
+      }
+    }
+
+    public Options(String prices, String drops, LocalDate from, LocalDate to) {
+      this(prices, drops, from, to, 5, null);
+    }
+  }
+
+  /**
+   * What any method could catch: of the {@code drops}, those with at least one document ({@code
+   * withAnyDocument}) and with {@code floor} documents or more ({@code withFloor}) on one day from
+   * the ticker's previous trading day to the drop's day (the wider recall window).
+   */
+  public record Ceiling(long drops, long withAnyDocument, long withFloor, int floor) {
+    public String line() {
+      return String.format("ceiling drops=%d with_any_document=%d (%.3f) with_min_documents_%d=%d (%.3f)", drops,
+          withAnyDocument, drops == 0 ? Double.NaN : (double) withAnyDocument / drops, floor, withFloor,
+          drops == 0 ? Double.NaN : (double) withFloor / drops);
+    }
+  }
 
   /** One method's outcome. */
   public record Metrics(
@@ -136,7 +166,9 @@ public final class AlertBacktest {
   }
 
   /** Everything one backtest found: the span, one {@link Metrics} per method, the drops listed. */
-  public record Result(String domain, LocalDate from, LocalDate to, List<Metrics> methods, List<Drop> drops) {
+  public record Result(
+      String domain, LocalDate from, LocalDate to, List<Metrics> methods, List<Drop> drops, Ceiling ceiling,
+      List<BacktestCurves.Point> curves, List<BacktestCurves.Lead> leads) {
 
     public Metrics method(String name) {
       return methods.stream().filter(m -> m.method().equals(name)).findFirst().orElseThrow();
@@ -168,8 +200,9 @@ public final class AlertBacktest {
 
       Map<String, Dataset<Row>> methods = new LinkedHashMap<>();
       methods.put(SENTIMENT, ruleAlerts.select("ticker", "event_date").distinct());
-      for (String rule : List.of(AlertsTransforms.ROBUST_Z, AlertsTransforms.EWMA)) {
-        methods.put(SENTIMENT + ":" + rule, ruleAlerts.where(col("rule").equalTo(rule)).select("ticker", "event_date").distinct());
+      for (AlertsTransforms.Rule rule : AlertsTransforms.rules(alerts)) {
+        methods.put(SENTIMENT + ":" + rule.name(),
+            ruleAlerts.where(col("rule").equalTo(rule.name())).select("ticker", "event_date").distinct());
       }
       methods.put(VOLUME, volumeAlerts(daily, tickers, from, to, alerts).select("ticker", "event_date"));
 
@@ -212,12 +245,120 @@ public final class AlertBacktest {
         listed.add(new Drop(ticker, date, row.<Double>getAs("pct"), documents == null ? 0 : ((Number) documents).longValue(),
             List.copyOf(new TreeSet<>(by))));
       }
-      Result result = new Result(domain, from, to, List.copyOf(metrics), List.copyOf(listed));
+      Ceiling ceiling = ceiling(drops, daily, days, alerts.minDocuments());
+      List<BacktestCurves.Point> curves = new ArrayList<>();
+      List<BacktestCurves.Lead> leads = new ArrayList<>();
+      sweep(daily, tickers, drops, days, from, to, alerts, options.leadDays(), dropCount, curves, leads);
+      Result result = new Result(domain, from, to, List.copyOf(metrics), List.copyOf(listed), ceiling, List.copyOf(curves), List.copyOf(leads));
       metrics.forEach(m -> LOG.info("{}", m.line()));
+      if (options.outputDir() != null) {
+        writeCurves(java.nio.file.Path.of(options.outputDir()), result, alerts);
+      }
       return result;
     } finally {
       days.unpersist();
     }
+  }
+
+  /**
+   * Every method's candidates (each priced ticker-day in [from, to] it could fire on, with its
+   * score: the rule's statistic from {@code gold.entity_daily_sentiment}, or the volume baseline's
+   * z), swept over thresholds into {@code curves}, and the lead times at the default thresholds
+   * into {@code leads}. Rules whose statistics the daily table lacks (written before they existed)
+   * are left out with a warning.
+   */
+  private static void sweep(
+      Dataset<Row> daily, Dataset<Row> tickers, Dataset<Row> drops, Dataset<Row> days, LocalDate from, LocalDate to,
+      AlertsConfig alerts, int leadDays, long dropCount, List<BacktestCurves.Point> curves, List<BacktestCurves.Lead> leads) {
+    Map<String, Double> defaults = new LinkedHashMap<>();
+    Dataset<Row> scored =
+        volumeScores(daily, tickers, from, to, alerts)
+            .where(col("documents_z").isNotNull())
+            .select(col("ticker"), col("event_date"), lit(VOLUME).as("method"), col("documents_z").as("score"));
+    if (Arrays.asList(daily.columns()).contains("mean_score_cusum")) {
+      for (AlertsTransforms.Rule rule : AlertsTransforms.rules(alerts)) {
+        defaults.put(SENTIMENT + ":" + rule.name(), rule.threshold());
+      }
+      scored =
+          AlertsTransforms.candidates(daily, alerts)
+              .select(col("entity").as("ticker"), col("event_date"), concat(lit(SENTIMENT + ":"), col("rule")).as("method"), col("score"))
+              .join(tickers, seq("ticker"), "left_semi")
+              .where(col("event_date").between(sqlDate(from), sqlDate(to)))
+              .unionByName(scored);
+    } else {
+      LOG.warn("backtest-alerts: {} lacks the statistics of the newer rules; rerun `pipeline alerts` over the span for their curves",
+          TableName.ENTITY_DAILY);
+    }
+    defaults.put(VOLUME, alerts.robustZ().threshold());
+    scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> followed = alertOutcomes(scored.select("ticker", "event_date").distinct(), days);
+      Map<String, List<BacktestCurves.Scored>> byMethod = new LinkedHashMap<>();
+      defaults.keySet().forEach(m -> byMethod.put(m, new ArrayList<>()));
+      for (Row row : scored.join(followed, seq("ticker", "event_date")).select("method", "score", "followed_by_move").collectAsList()) {
+        byMethod.get(row.getString(0)).add(new BacktestCurves.Scored(row.getDouble(1), row.getBoolean(2)));
+      }
+      Dataset<Row> candidates = scored.select(col("ticker").as("_ticker"), col("event_date"), col("method"), col("score"));
+      Column runUp =
+          col("ticker").equalTo(col("_ticker"))
+              .and(col("event_date").between(date_sub(col("date"), leadDays), col("date")));
+      Map<String, List<BacktestCurves.RunUp>> runUps = new LinkedHashMap<>();
+      defaults.keySet().forEach(m -> runUps.put(m, new ArrayList<>()));
+      for (Row row : drops.join(candidates, runUp)
+          .select(col("method"), concat(col("ticker"), lit(" "), col("date").cast("string")), datediff(col("date"), col("event_date")), col("score"))
+          .collectAsList()) {
+        runUps.get(row.getString(0)).add(new BacktestCurves.RunUp(row.getString(1), row.getInt(2), row.getDouble(3)));
+      }
+      for (Map.Entry<String, Double> method : defaults.entrySet()) {
+        String name = method.getKey();
+        curves.addAll(BacktestCurves.curve(name, byMethod.get(name), runUps.get(name), dropCount,
+            BacktestCurves.thresholds(method.getValue()), method.getValue()));
+        leads.addAll(BacktestCurves.leads(name, runUps.get(name), method.getValue()));
+      }
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  /** {@link Ceiling}: the drops' most documents on one day from the previous trading day to the drop's day. */
+  static Ceiling ceiling(Dataset<Row> drops, Dataset<Row> daily, Dataset<Row> tradingDays, int floor) {
+    Dataset<Row> volume = daily.select(col("entity").as("_ticker"), col("event_date").as("_day"), col("documents"));
+    Row counts =
+        withRunUpStart(drops, tradingDays)
+            .join(volume, col("ticker").equalTo(col("_ticker")).and(col("_day").between(col("_since"), col("date"))), "left")
+            .groupBy("ticker", "date")
+            .agg(coalesce(max("documents"), lit(0L)).as("most"))
+            .agg(count(lit(1)), sum(when(col("most").gt(0), 1).otherwise(0)), sum(when(col("most").geq(floor), 1).otherwise(0)))
+            .first();
+    return new Ceiling(counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2), floor);
+  }
+
+  /** Writes pr-curves.csv, pr-curves.svg and leads.csv into {@code dir}. */
+  private static void writeCurves(java.nio.file.Path dir, Result result, AlertsConfig alerts) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve("pr-curves.csv"), BacktestCurves.csv(result.curves()));
+      Ceiling c = result.ceiling();
+      Map<String, Double> ceilings = new LinkedHashMap<>();
+      if (c.drops() > 0) {
+        ceilings.put("ceiling: any document", (double) c.withAnyDocument() / c.drops());
+        ceilings.put("ceiling: >= " + c.floor() + " documents", (double) c.withFloor() / c.drops());
+      }
+      String title = "Alerts vs the " + c.drops() + " drops, " + result.from() + ".." + result.to() + " (" + result.domain() + ")";
+      java.nio.file.Files.writeString(dir.resolve("pr-curves.svg"), BacktestCurves.svg(title, result.curves(), ceilings));
+      StringBuilder leads = new StringBuilder("method,drop_ticker,drop_date,lead_days\n");
+      result.leads().forEach(l -> leads.append(l.method()).append(',').append(l.drop().replace(' ', ',')).append(',').append(l.days()).append('\n'));
+      java.nio.file.Files.writeString(dir.resolve("leads.csv"), leads);
+    } catch (IOException e) {
+      throw new PipelineException(ErrorCategory.BAD_INPUT, "backtest-alerts: cannot write the curves to --output-dir " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Drops with {@code _day_before} and {@code _since}: the earlier of the previous trading day and the day before. */
+  private static Dataset<Row> withRunUpStart(Dataset<Row> drops, Dataset<Row> tradingDays) {
+    return drops.join(tradingDays.select("ticker", "date", "prev_date"), seq("ticker", "date"), "left")
+        .withColumn("_day_before", date_sub(col("date"), 1))
+        .withColumn("_since", least(coalesce(col("prev_date"), col("_day_before")), col("_day_before")));
   }
 
   /**
@@ -267,10 +408,7 @@ public final class AlertBacktest {
    * from the ticker's previous trading day up to the drop's day).
    */
   public static Dataset<Row> dropOutcomes(Dataset<Row> drops, Dataset<Row> alerts, Dataset<Row> tradingDays) {
-    Dataset<Row> withPrev =
-        drops.join(tradingDays.select("ticker", "date", "prev_date"), seq("ticker", "date"), "left")
-            .withColumn("_day_before", date_sub(col("date"), 1))
-            .withColumn("_since", least(coalesce(col("prev_date"), col("_day_before")), col("_day_before")));
+    Dataset<Row> withPrev = withRunUpStart(drops, tradingDays);
     Dataset<Row> candidates = alerts.select(col("ticker").as("_ticker"), col("event_date").as("_alert_date"));
     Column near =
         col("ticker").equalTo(col("_ticker"))
@@ -291,6 +429,12 @@ public final class AlertBacktest {
    * documents, documents_median, documents_z}.
    */
   public static Dataset<Row> volumeAlerts(
+      Dataset<Row> daily, Dataset<Row> tickers, LocalDate from, LocalDate to, AlertsConfig config) {
+    return volumeScores(daily, tickers, from, to, config).where(col("documents_z").geq(config.robustZ().threshold()));
+  }
+
+  /** {@link #volumeAlerts} before the threshold: every day in [from, to] the baseline could fire on. */
+  static Dataset<Row> volumeScores(
       Dataset<Row> daily, Dataset<Row> tickers, LocalDate from, LocalDate to, AlertsConfig config) {
     AlertsConfig.RobustZ rule = config.robustZ();
     Dataset<Row> volume = daily.select(col("entity").as("ticker"), col("event_date"), col("documents"));
@@ -321,8 +465,7 @@ public final class AlertBacktest {
         .where(
             col("event_date").between(sqlDate(from), sqlDate(to))
                 .and(col("documents").geq(config.minDocuments()))
-                .and(col("baseline_days").geq(config.minBaselineDays()))
-                .and(z.geq(rule.threshold())))
+                .and(col("baseline_days").geq(config.minBaselineDays())))
         .select("ticker", "event_date", "documents", "documents_median", "documents_z");
   }
 

@@ -206,7 +206,8 @@ class AlertsJobTest extends SparkTestBase {
     // Rerun the last day only, with a threshold nothing reaches: its alerts go, earlier days stay.
     AlertsJob.Result nightly =
         Jobs.alerts(spark, alertsConfig("alerts.robust-z.threshold=100", "alerts.robust-z.critical=100",
-            "alerts.ewma.limit=100", "alerts.ewma.critical=100"), SURGE, SURGE, "nightly-2");
+            "alerts.ewma.limit=100", "alerts.ewma.critical=100", "alerts.negative-surge.enabled=false",
+            "alerts.volume-negative.enabled=false", "alerts.cusum.enabled=false"), SURGE, SURGE, "nightly-2");
 
     assertThat(nightly.alerts()).isZero();
     assertThat(stored(TableName.ENTITY_DAILY).count()).isEqualTo(20);
@@ -215,6 +216,27 @@ class AlertsJobTest extends SparkTestBase {
     assertThat(stored(TableName.SENTIMENT_ALERTS).where(col("event_date").equalTo(Date.valueOf(SURGE))).count()).isZero();
     assertThat(stored(TableName.ENTITY_DAILY).where(col("event_date").equalTo(Date.valueOf(SURGE)))
         .select("negative_share_z").first().isNullAt(0)).isFalse();
+  }
+
+  @Test
+  void aTableWrittenBeforeTheNewerRulesGainsTheirColumns() {
+    Jobs.alerts(spark, alertsConfig(), SURGE.minusDays(3), SURGE, "new-layout");
+    Warehouse warehouse = new Warehouse(config().warehouse());
+    // The layout of before the volume and CUSUM rules: their columns absent.
+    for (TableName table : List.of(TableName.ENTITY_DAILY, TableName.SENTIMENT_ALERTS)) {
+      Dataset<Row> old = stored(table).drop("negative_stories", "first_seen", "calendar_baseline_days", "negative_stories_median",
+          "negative_stories_z", "documents_median", "documents_z", "mean_score_z", "mean_score_cusum").localCheckpoint();
+      old.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(warehouse.location(table));
+    }
+    assertThat(stored(TableName.ENTITY_DAILY).columns()).doesNotContain("mean_score_cusum");
+
+    Jobs.alerts(spark, alertsConfig(), SURGE, SURGE, "upgrade");
+    Dataset<Row> daily = stored(TableName.ENTITY_DAILY);
+    assertThat(daily.columns()).contains("negative_stories_z", "documents_z", "mean_score_cusum");
+    assertThat(daily.where(col("event_date").equalTo(Date.valueOf(SURGE))).where(col("documents_z").isNull()).count()).isZero();
+    assertThat(daily.where(col("event_date").lt(Date.valueOf(SURGE))).where(col("documents_z").isNotNull()).count())
+        .as("older days keep their rows, without the new statistics").isZero();
+    assertThat(stored(TableName.SENTIMENT_ALERTS).where(col("rule").equalTo(AlertsTransforms.NEGATIVE_SURGE)).count()).isEqualTo(1);
   }
 
   @Test

@@ -34,6 +34,7 @@ class AlertsTransformsTest extends SparkTestBase {
           .add("model_version", DataTypes.IntegerType)
           .add("documents", DataTypes.LongType)
           .add("stories", DataTypes.LongType)
+          .add("negative_stories", DataTypes.LongType)
           .add("mean_score", DataTypes.DoubleType)
           .add("negative_share", DataTypes.DoubleType)
           .add("positive_share", DataTypes.DoubleType)
@@ -58,7 +59,8 @@ class AlertsTransformsTest extends SparkTestBase {
 
   private static Row dailyRow(String entity, Day d) {
     return RowFactory.create(
-        "news", entity, Date.valueOf(START.plusDays(d.offset())), 1, d.documents(), d.documents(), d.meanScore(),
+        "news", entity, Date.valueOf(START.plusDays(d.offset())), 1, d.documents(), d.documents(),
+        Math.round(d.documents() * d.negativeShare()), d.meanScore(),
         d.negativeShare(), 1 - d.negativeShare(), 0.9);
   }
 
@@ -74,8 +76,14 @@ class AlertsTransformsTest extends SparkTestBase {
 
   private static Dataset<Row> rules(String entity, List<Day> days) {
     List<Row> rows = days.stream().map(d -> dailyRow(entity, d)).toList();
+    return rules(rows, CONFIG);
+  }
+
+  /** Every rule; each entity first seen on its first row (as when nothing older exists). */
+  private static Dataset<Row> rules(List<Row> rows, AlertsConfig config) {
     Dataset<Row> daily = spark.createDataFrame(rows, DAILY);
-    return AlertsTransforms.ewma(AlertsTransforms.robustZ(daily, CONFIG), CONFIG);
+    Dataset<Row> firstSeen = daily.groupBy("domain", "entity").agg(org.apache.spark.sql.functions.min("event_date").as("first_seen"));
+    return AlertsTransforms.withRules(daily, firstSeen, config);
   }
 
   private static List<Integer> firedDays(Dataset<Row> rules, String flag) {
@@ -135,7 +143,123 @@ class AlertsTransformsTest extends SparkTestBase {
     Dataset<Row> rules = rules("NEW", days.stream().map(d -> new Day(d.offset() + 60, d.documents(), d.negativeShare(), d.meanScore())).toList());
     assertThat(day(rules, 65).<Integer>getAs("baseline_days")).isEqualTo(5);
     assertThat(firedDays(rules, "robust_z_fired")).isEmpty();
+    assertThat(AlertsTransforms.alerts(rules, CONFIG).where(col("rule").isin(AlertsTransforms.ROBUST_Z, AlertsTransforms.EWMA,
+        AlertsTransforms.CUSUM)).count()).isZero();
+    // The volume rules count the silent days since the entity was first seen (day 0) as zeros: 30
+    // days of history for them, over which 10-20 documents a day is a surge (with a score below
+    // the median on days 63 and 65).
+    assertThat(day(rules, 65).<Integer>getAs("calendar_baseline_days")).isEqualTo(30);
+    assertThat(firedDays(rules, "volume_negative_fired")).contains(65).allMatch(d -> d >= 60);
+  }
+
+  @Test
+  void aNewEntityNeedsCalendarHistoryBeforeTheVolumeRulesFire() {
+    List<Day> days = new ArrayList<>(quiet(5, 3));
+    days.add(new Day(5, 20, 0.9, -0.8));
+    Dataset<Row> rules = rules("FRESH", days);
+    Row spike = day(rules, 5);
+    assertThat(spike.<Integer>getAs("calendar_baseline_days")).isEqualTo(5);
+    assertThat(spike.<Double>getAs("documents_z")).as("the statistic says surge").isGreaterThan(CONFIG.volumeNegative().critical());
     assertThat(AlertsTransforms.alerts(rules, CONFIG).count()).isZero();
+  }
+
+  @Test
+  void theVolumeRulesZeroFillDaysWithoutDocumentsAndTheMadFloorHandlesAFlatZeroBaseline() {
+    List<Day> days = new ArrayList<>();
+    for (int i = 0; i < 60; i += 7) { // one neutral tweet a week
+      days.add(new Day(i, 1, 0.0, 0.1));
+    }
+    days.add(new Day(61, 8, 0.75, -0.6)); // 8 documents, 6 of them negative
+    Dataset<Row> rules = rules("SPARSE", days);
+    Row spike = day(rules, 61);
+    assertThat(spike.<Integer>getAs("baseline_days")).as("days with documents: 35, 42, 49, 56").isEqualTo(4);
+    assertThat(spike.<Integer>getAs("calendar_baseline_days")).isEqualTo(30);
+    assertThat(spike.<Double>getAs("documents_median")).isZero();
+    assertThat(spike.<Double>getAs("negative_stories_median")).isZero();
+    assertThat(spike.<Double>getAs("negative_stories_z")).as("6 stories over zeros, MAD floor 1").isCloseTo(6.0, within(1e-9));
+    assertThat(spike.<Double>getAs("documents_z")).isCloseTo(8.0, within(1e-9));
+    assertThat(firedDays(rules, "negative_surge_fired")).containsExactly(61);
+    assertThat(firedDays(rules, "volume_negative_fired")).containsExactly(61);
+    assertThat(firedDays(rules, "robust_z_fired")).as("5 days with documents < 10").isEmpty();
+
+    Dataset<Row> alerts = AlertsTransforms.alerts(rules, CONFIG);
+    Row negative = alerts.where(col("rule").equalTo(AlertsTransforms.NEGATIVE_SURGE)).first();
+    assertThat(negative.<String>getAs("metric")).isEqualTo("negative_stories");
+    assertThat(negative.<Double>getAs("observed")).isEqualTo(6.0);
+    assertThat(negative.<Double>getAs("z")).isCloseTo(6.0, within(1e-9));
+    assertThat(negative.<String>getAs("severity")).isEqualTo(AlertsTransforms.CRITICAL);
+    assertThat(negative.<Double>getAs("threshold")).isEqualTo(CONFIG.negativeSurge().threshold());
+  }
+
+  @Test
+  void aVolumeSurgeFiresVolumeNegativeOnlyWhenTheScoreIsBelowBaseline() {
+    List<Day> days = new ArrayList<>();
+    for (int i = 0; i < 40; i++) { // a flat baseline: MAD 0, so the floor (1 document) is the scale
+      days.add(new Day(i, 10, 0.2, 0.3));
+    }
+    days.add(new Day(40, 13, 0.2, 0.2)); // z = 3 < 3.5
+    days.add(new Day(41, 15, 0.2, 0.2)); // z = 5, score below the median 0.3
+    days.add(new Day(42, 15, 0.2, 0.5)); // z = 5, but the score is above it: good news or chatter
+    Dataset<Row> rules = rules("BUSY", days);
+    assertThat(day(rules, 40).<Double>getAs("documents_z")).isCloseTo(3.0, within(1e-9));
+    assertThat(day(rules, 42).<Double>getAs("documents_z")).isCloseTo(5.0, within(1e-9));
+    assertThat(firedDays(rules, "volume_negative_fired")).containsExactly(41);
+    Row alert = AlertsTransforms.alerts(rules, CONFIG).where(col("rule").equalTo(AlertsTransforms.VOLUME_NEGATIVE)).first();
+    assertThat(alert.<Double>getAs("observed")).isEqualTo(15.0);
+    assertThat(alert.<Double>getAs("baseline")).isEqualTo(10.0);
+    assertThat(alert.<String>getAs("severity")).isEqualTo(AlertsTransforms.WARNING);
+  }
+
+  @Test
+  void aSwitchedOffRuleKeepsItsStatisticsButNeverFires() {
+    AlertsConfig off =
+        PipelineConfig.load(null, List.of("alerts.robust-z.mad-floor=0.05", "alerts.negative-surge.enabled=false",
+            "alerts.volume-negative.enabled=false", "alerts.cusum.enabled=false")).alerts();
+    List<Day> days = new ArrayList<>(quiet(40, 11));
+    days.add(new Day(40, 40, 0.9, -0.8));
+    List<Row> rows = days.stream().map(d -> dailyRow("OFF", d)).toList();
+    Dataset<Row> on = rules(rows, CONFIG);
+    Dataset<Row> quietRules = rules(rows, off);
+    assertThat(firedDays(on, "negative_surge_fired")).containsExactly(40);
+    assertThat(day(quietRules, 40).<Double>getAs("negative_stories_z")).isEqualTo(day(on, 40).<Double>getAs("negative_stories_z"));
+    assertThat(AlertsTransforms.alerts(quietRules, off).select("rule").distinct().collectAsList().stream().map(r -> r.getString(0)))
+        .containsExactlyInAnyOrder(AlertsTransforms.ROBUST_Z, AlertsTransforms.EWMA);
+    assertThat(AlertsTransforms.alerts(on, CONFIG).select("rule").distinct().count()).as("all five when on").isEqualTo(5);
+  }
+
+  @Test
+  void aSlowSlideAccumulatesInTheCusumAndRestartsAfterItFires() {
+    List<Day> days = new ArrayList<>(quiet(40, 5));
+    for (int i = 1; i <= 20; i++) {
+      if (i % 3 != 0) { // every third day has no documents: S waits for the next observation
+        days.add(new Day(39 + i, 10, 0.2, 0.3 - 0.012 * i));
+      }
+    }
+    Dataset<Row> rules = rules("SLIDE", days);
+    List<Integer> fired = firedDays(rules, "cusum_fired");
+    assertThat(fired).as("fires within the slide, not before").isNotEmpty().allMatch(d -> d >= 43);
+    int first = fired.get(0);
+    Row alarm = day(rules, first);
+    assertThat(alarm.<Double>getAs("mean_score_cusum")).isGreaterThanOrEqualTo(CONFIG.cusum().h());
+    assertThat(alarm.<Double>getAs("mean_score_z")).as("no single day is dramatic").isGreaterThan(-CONFIG.cusum().h());
+    assertThat(firedDays(rules, "robust_z_fired")).isEmpty();
+    // The next day with documents starts from 0 after the alarm.
+    Row next = rules.where(col("event_date").gt(Date.valueOf(START.plusDays(first)))).orderBy("event_date").first();
+    double k = CONFIG.cusum().k();
+    assertThat(next.<Double>getAs("mean_score_cusum")).isCloseTo(Math.max(0, -next.<Double>getAs("mean_score_z") - k), within(1e-9));
+    Row alert = AlertsTransforms.alerts(rules, CONFIG).where(col("rule").equalTo(AlertsTransforms.CUSUM)).orderBy("event_date").first();
+    assertThat(alert.<Double>getAs("z")).isEqualTo(alarm.<Double>getAs("mean_score_cusum"));
+    assertThat(alert.<Double>getAs("threshold")).isEqualTo(CONFIG.cusum().h());
+  }
+
+  @Test
+  void aSingleBadDayIsNotASlide() {
+    List<Day> days = new ArrayList<>(quiet(40, 5));
+    days.add(new Day(40, 10, 0.2, 0.3 - 0.2)); // z about -4: S = 3.5 < h = 5
+    days.addAll(quiet(50, 6).subList(41, 50));
+    Dataset<Row> rules = rules("BLIP", days);
+    assertThat(day(rules, 40).<Double>getAs("mean_score_cusum")).isBetween(2.0, CONFIG.cusum().h());
+    assertThat(firedDays(rules, "cusum_fired")).isEmpty();
   }
 
   @Test

@@ -166,7 +166,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerst.domain=news")))
         .as("a typo in the section").hasMessageContaining("did you mean alerts.domain?");
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.threshold=3")))
-        .as("the right name under the wrong parent").hasMessageContaining("did you mean alerts.robust-z.threshold?");
+        .as("the right name under each parent that has it")
+        .hasMessageContaining("did you mean alerts.negative-surge.threshold or alerts.robust-z.threshold or alerts.volume-negative.threshold?");
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("alerts.robust-z={treshold = 3}")))
         .as("a HOCON object value").hasMessageContaining("'alerts.robust-z.treshold' (--set)");
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("encoders.all-minilm-l6-v2.wieghts=x")))

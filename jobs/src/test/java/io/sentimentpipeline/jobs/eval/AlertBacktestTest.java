@@ -204,6 +204,26 @@ class AlertBacktestTest extends SparkTestBase {
   }
 
   @Test
+  void theCeilingCountsDropsWithDocumentsFromThePreviousTradingDayOn() {
+    // Drop 1 (Tuesday): 3 documents on Monday only; drop 2 (Monday): 6 on the Saturday before; drop 3: none.
+    LocalDate tuesday = DROP_DAY;
+    LocalDate monday = DROP_DAY.plusDays(6);
+    List<Row> daily =
+        List.of(RowFactory.create("news", "AAA", Date.valueOf(tuesday.minusDays(1)), 3L),
+            RowFactory.create("news", "AAA", Date.valueOf(tuesday.minusDays(2)), 50L), // Sunday before Monday: outside
+            RowFactory.create("news", "BBB", Date.valueOf(monday.minusDays(2)), 6L),
+            RowFactory.create("news", "AAA", Date.valueOf(monday), 0L));
+    StructType dropSchema = new StructType().add("ticker", DataTypes.StringType).add("date", DataTypes.DateType).add("pct", DataTypes.DoubleType);
+    Dataset<Row> dropRows =
+        spark.createDataFrame(List.of(RowFactory.create("AAA", Date.valueOf(tuesday), -8.0),
+            RowFactory.create("BBB", Date.valueOf(monday), -7.0), RowFactory.create("AAA", Date.valueOf(monday), -6.0)), dropSchema);
+    AlertBacktest.Ceiling ceiling =
+        AlertBacktest.ceiling(dropRows, spark.createDataFrame(daily, DAILY), AlertBacktest.tradingDays(readPrices()), 5);
+    assertThat(ceiling).isEqualTo(new AlertBacktest.Ceiling(3, 2, 1, 5));
+    assertThat(ceiling.line()).isEqualTo("ceiling drops=3 with_any_document=2 (0.667) with_min_documents_5=1 (0.333)");
+  }
+
+  @Test
   void aMissingCsvFailsNamingTheFile() {
     String missing = workDir.resolve("nowhere/prices.csv").toString();
     assertThatThrownBy(
@@ -231,8 +251,16 @@ class AlertBacktestTest extends SparkTestBase {
     cli.setOut(new PrintWriter(out));
     int code =
         cli.execute("backtest-alerts", "--set", "warehouse=" + workDir.resolve("warehouse"), "--prices", prices.toString(),
-            "--drops", drops.toString(), "--from", FIRST.toString(), "--to", LAST.toString());
+            "--drops", drops.toString(), "--from", FIRST.toString(), "--to", LAST.toString(), "--output-dir",
+            workDir.resolve("curves").toString());
     assertThat(code).isZero();
+    assertThat(out.toString())
+        .contains("ceiling drops=2 with_any_document=2 (1.000) with_min_documents_5=2 (1.000)")
+        .as("the volume baseline's default point is what its metrics line says")
+        .contains("curve method=volume_baseline default_threshold=3.50 alerts=1 recall=0.000 precision=0.000");
+    assertThat(workDir.resolve("curves/pr-curves.svg")).content().contains("volume_baseline");
+    assertThat(workDir.resolve("curves/pr-curves.csv")).content().contains("volume_baseline,3.5000,true,1,0");
+    assertThat(workDir.resolve("curves/leads.csv")).exists();
     assertThat(out.toString())
         .contains("backtest method=sentiment_rules alerts=4 drops=2 recall=0.500 precision=0.250 hits=1 moves=1")
         .contains("backtest method=volume_baseline alerts=1 drops=2 recall=0.000 precision=0.000")
