@@ -1,22 +1,37 @@
 package io.sentimentpipeline.udfs.nlp;
 
 import com.johnsnowlabs.nlp.DocumentAssembler;
+import com.johnsnowlabs.nlp.LightPipeline;
 import com.johnsnowlabs.nlp.annotators.Normalizer;
 import com.johnsnowlabs.nlp.annotators.Tokenizer;
+import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.collection.immutable.Map;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
  * The rule-based Spark NLP pipeline that splits cleaned text into words in parallel over
  * partitions: DocumentAssembler, Tokenizer, and a lower-casing Normalizer for bag-of-words
- * features. Needs no pretrained download.
+ * features. Needs no pretrained download. {@link #tokenize} runs it as DataFrame stages; {@link
+ * Words} runs the same fitted annotators on one text at a time inside a task (Spark NLP's
+ * LightPipeline), which skips the annotation structs every stage would otherwise write and read
+ * back for each token.
  */
 public final class SparkNlpTokenization {
+
+  /** Output columns of the Tokenizer and the Normalizer. */
+  private static final String TOKEN = "token";
+  private static final String NORMALIZED = "normalized";
 
   private SparkNlpTokenization() {}
 
@@ -29,15 +44,50 @@ public final class SparkNlpTokenization {
 
     Tokenizer tokenizer = new Tokenizer();
     tokenizer.setInputCols(new String[] {"document"});
-    tokenizer.setOutputCol("token");
+    tokenizer.setOutputCol(TOKEN);
 
     Normalizer normalizer = new Normalizer();
-    normalizer.setInputCols(new String[] {"token"});
-    normalizer.setOutputCol("normalized");
+    normalizer.setInputCols(new String[] {TOKEN});
+    normalizer.setOutputCol(NORMALIZED);
     normalizer.setLowercase(true);
     normalizer.setCleanupPatterns(new String[] {normalizerCleanupPattern});
 
     return new Pipeline().setStages(new PipelineStage[] {document, tokenizer, normalizer});
+  }
+
+  /**
+   * The pipeline fitted without reading any documents: its annotators are rule-based, so fitting
+   * needs only the {@code text} column's schema.
+   */
+  public static PipelineModel fit(SparkSession spark, String normalizerCleanupPattern) {
+    StructType schema = new StructType().add("text", DataTypes.StringType);
+    return pipeline(normalizerCleanupPattern).fit(spark.createDataFrame(List.<Row>of(), schema));
+  }
+
+  /**
+   * A fitted pipeline applied to single texts, for use inside a task (one per task: not shared
+   * between threads); gives what {@link #tokenize} puts in {@code tokens} and {@code norm_tokens}.
+   */
+  public static final class Words {
+    private final LightPipeline light;
+
+    public Words(PipelineModel fitted) {
+      this.light = new LightPipeline(fitted, false);
+    }
+
+    /** Spark NLP words of one text: {@code tokens} (case kept) and {@code norm_tokens}. */
+    public record Split(Seq<String> tokens, Seq<String> normTokens) {}
+
+    public Split split(String text) {
+      Map<String, Seq<String>> annotated = light.annotate(text, "");
+      return new Split(result(annotated, TOKEN), result(annotated, NORMALIZED));
+    }
+
+    private static Seq<String> result(Map<String, Seq<String>> annotated, String column) {
+      return annotated.contains(column) ? annotated.apply(column) : EMPTY;
+    }
+
+    private static final Seq<String> EMPTY = JavaConverters.asScalaBuffer(List.<String>of()).toList();
   }
 
   /**
