@@ -111,7 +111,7 @@ final class TokenizeMapper implements MapPartitionsFunction<Row, Row> {
       int[] ids = encoded[i].ids();
       Boolean match = null;
       if (doc.getBoolean(3)) {
-        match = Arrays.equals(ids, encoder.encodeWordIds(JavaConverters.seqAsJavaList(split.tokens())));
+        match = Arrays.equals(ids, encoder.encodeWordIds(split.tokens()));
         checked++;
         matches += match ? 1 : 0;
       }
@@ -122,8 +122,8 @@ final class TokenizeMapper implements MapPartitionsFunction<Row, Row> {
           RowFactory.create(
               doc.getString(0),
               doc.getString(1),
-              split.tokens(),
-              split.normTokens(),
+              JavaConverters.asScalaBuffer(split.tokens()),
+              JavaConverters.asScalaBuffer(split.normTokens()),
               split.tokens().size(),
               WrappedArray.make(ids),
               ids.length,

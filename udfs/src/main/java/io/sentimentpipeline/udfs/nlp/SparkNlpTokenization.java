@@ -1,21 +1,26 @@
 package io.sentimentpipeline.udfs.nlp;
 
+import com.johnsnowlabs.nlp.Annotation;
 import com.johnsnowlabs.nlp.DocumentAssembler;
-import com.johnsnowlabs.nlp.LightPipeline;
 import com.johnsnowlabs.nlp.annotators.Normalizer;
+import com.johnsnowlabs.nlp.annotators.NormalizerModel;
 import com.johnsnowlabs.nlp.annotators.Tokenizer;
+import com.johnsnowlabs.nlp.annotators.TokenizerModel;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
 import scala.collection.Seq;
+import scala.collection.Iterator;
 import scala.collection.immutable.Map;
+import scala.collection.immutable.Map$;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -23,9 +28,9 @@ import static org.apache.spark.sql.functions.col;
  * The rule-based Spark NLP pipeline that splits cleaned text into words in parallel over
  * partitions: DocumentAssembler, Tokenizer, and a lower-casing Normalizer for bag-of-words
  * features. Needs no pretrained download. {@link #tokenize} runs it as DataFrame stages; {@link
- * Words} runs the same fitted annotators on one text at a time inside a task (Spark NLP's
- * LightPipeline), which skips the annotation structs every stage would otherwise write and read
- * back for each token.
+ * Words} runs the same fitted annotators on one text at a time inside a task, which skips the
+ * annotation structs (with a metadata map) every stage would otherwise write and read back for
+ * each token.
  */
 public final class SparkNlpTokenization {
 
@@ -65,29 +70,40 @@ public final class SparkNlpTokenization {
   }
 
   /**
-   * A fitted pipeline applied to single texts, for use inside a task (one per task: not shared
-   * between threads); gives what {@link #tokenize} puts in {@code tokens} and {@code norm_tokens}.
+   * A fitted pipeline applied to single texts inside a task, by calling its annotators in turn as
+   * the DataFrame stages do (one per task: not shared between threads); gives what {@link
+   * #tokenize} puts in {@code tokens} and {@code norm_tokens}. Not Spark NLP's LightPipeline: its
+   * {@code annotate} first asks the file system whether each text is a path to read.
    */
   public static final class Words {
-    private final LightPipeline light;
+    private static final Map<String, String> NO_METADATA = Map$.MODULE$.empty();
+
+    private final DocumentAssembler document;
+    private final TokenizerModel tokenizer;
+    private final NormalizerModel normalizer;
 
     public Words(PipelineModel fitted) {
-      this.light = new LightPipeline(fitted, false);
+      Transformer[] stages = fitted.stages();
+      this.document = (DocumentAssembler) stages[0];
+      this.tokenizer = (TokenizerModel) stages[1];
+      this.normalizer = (NormalizerModel) stages[2];
     }
 
     /** Spark NLP words of one text: {@code tokens} (case kept) and {@code norm_tokens}. */
-    public record Split(Seq<String> tokens, Seq<String> normTokens) {}
+    public record Split(List<String> tokens, List<String> normTokens) {}
 
     public Split split(String text) {
-      Map<String, Seq<String>> annotated = light.annotate(text, "");
-      return new Split(result(annotated, TOKEN), result(annotated, NORMALIZED));
+      Seq<Annotation> tokens = tokenizer.annotate(document.assemble(text, NO_METADATA));
+      return new Split(results(tokens), results(normalizer.annotate(tokens)));
     }
 
-    private static Seq<String> result(Map<String, Seq<String>> annotated, String column) {
-      return annotated.contains(column) ? annotated.apply(column) : EMPTY;
+    private static List<String> results(Seq<Annotation> annotations) {
+      List<String> out = new ArrayList<>(annotations.size());
+      for (Iterator<Annotation> it = annotations.iterator(); it.hasNext(); ) {
+        out.add(it.next().result());
+      }
+      return out;
     }
-
-    private static final Seq<String> EMPTY = JavaConverters.asScalaBuffer(List.<String>of()).toList();
   }
 
   /**
