@@ -75,7 +75,7 @@ public final class WordPieceEncoder {
    * {@link Encoding}s: one native batch call (Hugging Face's encode_batch, which runs on its rayon
    * pool unless {@code TOKENIZERS_PARALLELISM=false}), then the ids and overflow count of each
    * native encoding, which is freed at once. Same preprocessing as DJL's batchEncode: the loaded
-   * tokenizer has no Java-side lower-casing ({@code doLowerCase} is not set in {@link #load}).
+   * tokenizer has no Java-side lower-casing ({@code doLowerCase} is not among the options {@code load} passes).
    */
   public Ids[] encodeIds(String[] texts) {
     for (int i = 0; i < texts.length; i++) {
