@@ -87,4 +87,16 @@ class TokenizeJobTest extends SparkTestBase {
         .isEqualTo(4);
     assertThat(spark.sql("select count(distinct tokenizer_id) from silver.tokens").first().getLong(0)).isEqualTo(2);
   }
+
+  @Test
+  @Order(4)
+  void appendsToATableWrittenWithAnAttentionMaskColumn() {
+    String tokens = new Warehouse(config().warehouse()).location(TableName.TOKENS);
+    spark.sql("ALTER TABLE delta.`" + tokens + "` ADD COLUMNS (attention_mask ARRAY<INT>)");
+    TokenizeJob.Result result = Jobs.tokenize(spark, config("tokenize.max-length=32"));
+    assertThat(result.documents()).isEqualTo(4);
+    assertThat(spark.sql("select count(*) from silver.tokens where tokenizer_id = '" + result.tokenizerId() + "' and attention_mask is null and size(input_ids) = n_input_ids").first().getLong(0))
+        .as("older tables keep the column; new rows leave it null")
+        .isEqualTo(4);
+  }
 }
