@@ -177,7 +177,7 @@ final class ConfigBinding {
     }
     TokenizerSpec spec =
         new TokenizerSpec(encoder, c.getString(encoderKey + ".tokenizer"), t.getInt("max-length"));
-    return new TokenizeConfig(spec, t.getInt("batch-size"), t.getString("normalizer-cleanup"));
+    return new TokenizeConfig(spec, t.getInt("batch-size"), t.getString("normalizer-cleanup"), t.getDouble("parity-sample"));
   }
 
   private static TrainConfig train(Config c, TokenizeConfig tokenize) {

@@ -98,6 +98,11 @@ final class RunCommand extends SparkCommand {
     TokenizeJob.Result tokenize = TokenizeJob.run(spark, new Warehouse(config.warehouse()), config.tokenize());
     double seconds = seconds(start);
     out().println("tokenize " + tokenize);
+    return tokenizeRate(tokenize, seconds);
+  }
+
+  /** The rate line of tokenize, printed by {@code run} and {@code tokenize}. */
+  static String tokenizeRate(TokenizeJob.Result tokenize, double seconds) {
     return String.format(
         "rate tokenize: %d docs in %.1f s = %.0f docs/s, %.0f Spark NLP tokens/s, %.0f WordPiece ids/s",
         tokenize.documents(), seconds, tokenize.documents() / seconds,

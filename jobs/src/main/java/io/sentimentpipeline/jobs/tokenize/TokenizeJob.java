@@ -1,10 +1,6 @@
 package io.sentimentpipeline.jobs.tokenize;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
@@ -12,33 +8,40 @@ import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.udfs.nlp.SparkNlpTokenization;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Tokenize: for documents not yet tokenized with the configured encoder's tokenizer, Spark NLP
  * splits the text into words in parallel ({@code tokens}, {@code norm_tokens}) and the encoder's
- * own Hugging Face tokenizer gives the model its exact ids ({@code input_ids}). Appends to {@code
- * silver.tokens}.
+ * own Hugging Face tokenizer gives the model its exact ids ({@code input_ids}); a hashed sample of
+ * the documents ({@code tokenize.parity-sample}) also checks that the Spark NLP words give the same
+ * ids. One pass per document inside each task ({@link TokenizeMapper}), counted as the rows are
+ * written. Appends to {@code silver.tokens}.
  */
 public final class TokenizeJob {
 
   private TokenizeJob() {}
 
   /**
-   * Counts for the documents tokenized in this run; {@code parityMatches} of them got the same ids
-   * from their Spark NLP words as from their text.
+   * Counts for the documents tokenized in this run; {@code parityChecked} of them were in the
+   * parity sample, and {@code parityMatches} of those got the same ids from their Spark NLP words
+   * as from their text.
    */
   public record Result(
-      String tokenizerId, long documents, long tokens, long inputIds, long truncated, long parityMatches) {
+      String tokenizerId,
+      long documents,
+      long tokens,
+      long inputIds,
+      long truncated,
+      long parityChecked,
+      long parityMatches) {
 
+    /** The share of checked documents whose ids matched; NaN when none was checked. */
     public double parityShare() {
-      return documents == 0 ? 1.0 : (double) parityMatches / documents;
+      return parityChecked == 0 ? Double.NaN : (double) parityMatches / parityChecked;
     }
 
     @Override
@@ -46,7 +49,10 @@ public final class TokenizeJob {
       if (documents == 0) {
         return "nothing new: every document in silver.documents already has tokens for " + tokenizerId;
       }
-      String parity = String.format("%.2f%%", 100 * parityShare());
+      String parity =
+          parityChecked == 0
+              ? "not checked (tokenize.parity-sample)"
+              : String.format("%.2f%% of %d sampled documents", 100 * parityShare(), parityChecked);
       return String.format(
           "%d documents, %d Spark NLP tokens, %d WordPiece ids (%d truncated) with %s; parity %s",
           documents, tokens, inputIds, truncated, tokenizerId, parity);
@@ -71,22 +77,39 @@ public final class TokenizeJob {
     // Spread the work over every core: a freshly merged table may sit in one or two files.
     Dataset<Row> pending = pendingDocuments(spark, warehouse, tokenizerId);
     pending = pending.repartition(Math.max(2 * spark.sparkContext().defaultParallelism(), pending.rdd().getNumPartitions()));
-    PipelineModel nlp = SparkNlpTokenization.pipeline(tokenize.normalizerCleanup()).fit(pending);
+    TokenizeMapper.Counters counters = counters(spark);
     Dataset<Row> tokens =
-        SparkNlpTokenization.tokenize(nlp, pending)
-            .select("doc_id", "domain", "text", "tokens", "norm_tokens")
+        pending
+            .select(col("doc_id"), col("domain"), col("text"), ParitySample.sampled(tokenize.paritySample()).as("parity_sampled"))
             .mapPartitions(
-                new WordPieceMapper(tokenize.tokenizer(), tokenizerId, tokenize.batchSize()),
-                Encoders.row(WordPieceMapper.OUTPUT))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Result result = summarise(tokenizerId, tokens);
-      warehouse.append(tokens, TableName.TOKENS);
-      warehouse.register(spark, TableName.TOKENS);
-      return result;
-    } finally {
-      tokens.unpersist();
-    }
+                new TokenizeMapper(
+                    SparkNlpTokenization.fit(spark, tokenize.normalizerCleanup()),
+                    tokenize.tokenizer(),
+                    tokenizerId,
+                    tokenize.batchSize(),
+                    counters),
+                Encoders.row(TokenizeMapper.OUTPUT));
+    warehouse.append(tokens, TableName.TOKENS);
+    warehouse.register(spark, TableName.TOKENS);
+    return new Result(
+        tokenizerId,
+        counters.documents().value(),
+        counters.tokens().value(),
+        counters.inputIds().value(),
+        counters.truncated().value(),
+        counters.parityChecked().value(),
+        counters.parityMatches().value());
+  }
+
+  private static TokenizeMapper.Counters counters(SparkSession spark) {
+    var context = spark.sparkContext();
+    return new TokenizeMapper.Counters(
+        context.longAccumulator("tokenize documents"),
+        context.longAccumulator("tokenize tokens"),
+        context.longAccumulator("tokenize input ids"),
+        context.longAccumulator("tokenize truncated"),
+        context.longAccumulator("tokenize parity checked"),
+        context.longAccumulator("tokenize parity matches"));
   }
 
   private static String tokenizerId(TokenizeConfig tokenize) {
@@ -114,24 +137,5 @@ public final class TokenizeJob {
             .where(col("tokenizer_id").equalTo(tokenizerId))
             .select("doc_id");
     return documents.join(done, documents.col("doc_id").equalTo(done.col("doc_id")), "left_anti");
-  }
-
-  private static Result summarise(String tokenizerId, Dataset<Row> tokens) {
-    Row row =
-        tokens
-            .agg(
-                count(lit(1)),
-                sum(col("n_tokens")).cast(DataTypes.LongType),
-                sum(col("n_input_ids")).cast(DataTypes.LongType),
-                sum(when(col("truncated"), 1).otherwise(0)).cast(DataTypes.LongType),
-                sum(when(col("spark_nlp_ids_match"), 1).otherwise(0)).cast(DataTypes.LongType))
-            .first();
-    return new Result(
-        tokenizerId,
-        row.getLong(0),
-        row.isNullAt(1) ? 0 : row.getLong(1),
-        row.isNullAt(2) ? 0 : row.getLong(2),
-        row.isNullAt(3) ? 0 : row.getLong(3),
-        row.isNullAt(4) ? 0 : row.getLong(4));
   }
 }

@@ -94,6 +94,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void paritySampleIsAShare() {
+    assertThat(PipelineConfig.load(null, List.of()).tokenize().paritySample()).isEqualTo(0.01);
+    assertThat(PipelineConfig.load(null, List.of("tokenize.parity-sample=1")).tokenize().paritySample()).isEqualTo(1.0);
+    assertThat(PipelineConfig.load(null, List.of("tokenize.parity-sample=0")).tokenize().paritySample()).isZero();
+    for (String bad : List.of("1.5", "-0.1")) {
+      assertThatThrownBy(() -> PipelineConfig.load(null, List.of("tokenize.parity-sample=" + bad)))
+          .as(bad)
+          .isInstanceOf(ConfigError.class)
+          .hasMessageContaining("tokenize.parity-sample")
+          .hasMessageContaining("between 0");
+    }
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("tokenize.parity-sample=some")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("parity-sample");
+  }
+
+  @Test
   void alertsBindWithDefaultsAndBadKeysAreNamed() {
     var alerts = PipelineConfig.load(null, List.of()).alerts();
     assertThat(alerts.domain()).isEqualTo(Domain.NEWS);

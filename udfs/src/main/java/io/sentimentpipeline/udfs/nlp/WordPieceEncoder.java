@@ -2,6 +2,7 @@ package io.sentimentpipeline.udfs.nlp;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The encoder's own WordPiece tokenizer (DJL's binding of Hugging Face tokenizers), loaded once
- * per JVM and shared by all task threads of an executor; closed when the JVM exits.
+ * per JVM and shared by all task threads of an executor; closed when the JVM exits. {@link
+ * #encodeIds} is the bulk path: it asks the native side for the ids only, where an {@link Encoding}
+ * also copies each token's string, character span, word and type ids into Java.
  */
 public final class WordPieceEncoder {
 
@@ -22,6 +25,15 @@ public final class WordPieceEncoder {
         .addShutdownHook(
             new Thread(() -> LOADED.values().forEach(HuggingFaceTokenizer::close), "tokenizer-close"));
   }
+
+  /** [CLS] and [SEP] around every sequence, in both paths. */
+  private static final boolean ADD_SPECIAL_TOKENS = true;
+
+  /**
+   * One text's ids, unpadded (so its attention mask is all ones), and whether the tokenizer cut it
+   * at the spec's max length.
+   */
+  public record Ids(int[] ids, boolean truncated) {}
 
   private final HuggingFaceTokenizer tokenizer;
 
@@ -45,7 +57,7 @@ public final class WordPieceEncoder {
             "maxLength", Integer.toString(spec.maxLength()),
             "truncation", "true",
             "padding", "false",
-            "addSpecialTokens", "true");
+            "addSpecialTokens", Boolean.toString(ADD_SPECIAL_TOKENS));
     try (InputStream json = spec.open()) {
       return HuggingFaceTokenizer.newInstance(json, options);
     } catch (IOException e) {
@@ -56,6 +68,53 @@ public final class WordPieceEncoder {
   /** Ids of each text, with [CLS]/[SEP], truncated to the spec's max length, unpadded. */
   public Encoding[] encodeTexts(List<String> texts) {
     return tokenizer.batchEncode(texts);
+  }
+
+  /**
+   * The ids {@link #encodeTexts} gives, and whether each text was truncated, without building
+   * {@link Encoding}s: one native batch call (Hugging Face's encode_batch, which runs on its rayon
+   * pool unless {@code TOKENIZERS_PARALLELISM=false}), then the ids and overflow count of each
+   * native encoding, which is freed at once. Same preprocessing as DJL's batchEncode: the loaded
+   * tokenizer has no Java-side lower-casing ({@code doLowerCase} is not among the options {@code load} passes).
+   */
+  public Ids[] encodeIds(String[] texts) {
+    for (int i = 0; i < texts.length; i++) {
+      if (texts[i] == null) {
+        throw new NullPointerException("text " + i + " of the batch is null");
+      }
+    }
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long[] handles = lib.batchEncode(tokenizer.getHandle(), texts, ADD_SPECIAL_TOKENS);
+    Ids[] out = new Ids[handles.length];
+    try {
+      for (int i = 0; i < handles.length; i++) {
+        out[i] = new Ids(toInts(lib.getTokenIds(handles[i])), lib.getOverflowCount(handles[i]) > 0);
+      }
+    } finally {
+      for (long handle : handles) {
+        lib.deleteEncoding(handle);
+      }
+    }
+    return out;
+  }
+
+  /** The ids {@link #encodeWords} gives, without building an {@link Encoding}. */
+  public int[] encodeWordIds(List<String> words) {
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long handle = lib.encodeList(tokenizer.getHandle(), words.toArray(String[]::new), ADD_SPECIAL_TOKENS);
+    try {
+      return toInts(lib.getTokenIds(handle));
+    } finally {
+      lib.deleteEncoding(handle);
+    }
+  }
+
+  private static int[] toInts(long[] ids) {
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = Math.toIntExact(ids[i]);
+    }
+    return out;
   }
 
   /**

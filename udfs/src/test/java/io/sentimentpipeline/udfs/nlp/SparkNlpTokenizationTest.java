@@ -58,4 +58,37 @@ class SparkNlpTokenizationTest {
         .contains("$NVX", "12%", "Monday", ".");
     assertThat(rows.get(1).fieldIndex("doc_id")).as("other columns pass through").isZero();
   }
+
+  @Test
+  void wordsInsideATaskAreWhatTheDataFrameStagesGive() {
+    List<String> texts =
+        List.of(
+            "Great phone, LOVE it!",
+            "Shares of $NVX fell 12% on Monday; CEO's e-mail (see https://x.io/a?b=1) said \"no\".",
+            "Caf\u00e9 na\u00efve \u2014 \u6771\u4eac \ud83d\ude00 don't-stop... U.S.A. 3.14 #tag @user",
+            "word ".repeat(500),
+            "",
+            "   ",
+            "!!!");
+    StructType schema = new StructType().add("doc_id", DataTypes.IntegerType).add("text", DataTypes.StringType);
+    List<Row> input = new java.util.ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      input.add(RowFactory.create(i, texts.get(i)));
+    }
+    Dataset<Row> docs = spark.createDataFrame(input, schema).repartition(2);
+    PipelineModel fitted = SparkNlpTokenization.fit(spark, "[^\\pL\\pN]");
+    List<Row> rows = SparkNlpTokenization.tokenize(fitted, docs).orderBy("doc_id").collectAsList();
+
+    SparkNlpTokenization.Words words = new SparkNlpTokenization.Words(fitted);
+    for (Row row : rows) {
+      SparkNlpTokenization.Words.Split split = words.split(texts.get(row.getInt(0)));
+      List<String> tokens = row.getList(row.fieldIndex("tokens"));
+      List<String> normTokens = row.getList(row.fieldIndex("norm_tokens"));
+      assertThat(split.tokens()).as("tokens of text %d", row.getInt(0)).isEqualTo(tokens);
+      assertThat(split.normTokens()).as("norm_tokens of text %d", row.getInt(0)).isEqualTo(normTokens);
+    }
+    assertThat(rows).hasSize(texts.size());
+    assertThat(words.split("word ".repeat(500)).tokens()).hasSize(500);
+    assertThat(words.split("   ").tokens()).isEmpty();
+  }
 }

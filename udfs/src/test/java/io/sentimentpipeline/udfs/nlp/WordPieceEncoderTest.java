@@ -41,6 +41,67 @@ class WordPieceEncoderTest {
     assertThat(splitInsideAWord).as("a word split elsewhere is a mismatch").isNotEqualTo(direct);
   }
 
+  /** Unicode (accents, CJK, emoji, ligatures, combining marks, RTL), long, and empty-ish texts. */
+  private static final List<String> AWKWARD =
+      List.of(
+          "Great phone, LOVE it!",
+          "Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u2014 \u6771\u4eac\u306f\u7d20\u6674\u3089\u3057\u3044 \ud83d\ude00\ud83d\udc4d\ud83c\udffd",
+          "\ufb01ne \ufb02ow, e\u0301te\u0301, \u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd, \u0440\u0443\u0441\u0441\u043a\u0438\u0439 \u0422\u0415\u041a\u0421\u0422",
+          "Don't buy: it's $40 and broke in 2 days.",
+          "word ".repeat(1000),
+          "unbelievably".repeat(300),
+          "",
+          " ",
+          "\n\t ",
+          "!!!",
+          "a",
+          "\u00a0\u200b\ufeff");
+
+  @Test
+  void idsOnlyPathGivesExactlyTheEncodingsIds() {
+    for (int maxLength : new int[] {16, 256}) {
+      WordPieceEncoder encoder =
+          WordPieceEncoder.forSpec(new TokenizerSpec("all-minilm-l6-v2", MINILM.location(), maxLength));
+      Encoding[] encodings = encoder.encodeTexts(AWKWARD);
+      WordPieceEncoder.Ids[] ids = encoder.encodeIds(AWKWARD.toArray(String[]::new));
+      assertThat(ids).hasSameSizeAs(encodings);
+      for (int i = 0; i < ids.length; i++) {
+        long[] expected = encodings[i].getIds();
+        assertThat(ids[i].ids()).as("text %d at max %d", i, maxLength).containsExactly(toInts(expected));
+        assertThat(ids[i].truncated()).as("text %d truncated at max %d", i, maxLength).isEqualTo(encodings[i].exceedMaxLength());
+        assertThat(encodings[i].getAttentionMask()).as("unpadded: the mask is derivable").containsOnly(1L);
+      }
+      assertThat(ids[4].ids()).as("the long text is cut").hasSize(maxLength);
+      assertThat(ids[4].truncated()).isTrue();
+      assertThat(ids[6].ids()).as("empty text: [CLS] [SEP]").containsExactly(101, 102);
+      assertThat(ids[0].truncated()).isFalse();
+    }
+  }
+
+  @Test
+  void idsOnlyWordPathGivesExactlyTheEncodingsIds() {
+    WordPieceEncoder encoder = WordPieceEncoder.forSpec(MINILM);
+    for (List<String> words :
+        List.of(
+            List.of("Don't", "buy", ":", "it's", "$40"),
+            List.of("Caf\u00e9", "\u6771\u4eac", "\ud83d\ude00"),
+            List.of("word ".repeat(50).split(" ")),
+            List.<String>of())) {
+      assertThat(encoder.encodeWordIds(words)).as(words.toString()).containsExactly(toInts(encoder.encodeWords(words).getIds()));
+    }
+  }
+
+  @Test
+  void aNullTextIsRefusedWithItsPlace() {
+    assertThatThrownBy(() -> WordPieceEncoder.forSpec(MINILM).encodeIds(new String[] {"fine", null}))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("text 1");
+  }
+
+  private static int[] toInts(long[] ids) {
+    return java.util.Arrays.stream(ids).mapToInt(Math::toIntExact).toArray();
+  }
+
   @Test
   void loadsOncePerJvmAndNamesTheVocabulary() {
     WordPieceEncoder.forSpec(MINILM);
