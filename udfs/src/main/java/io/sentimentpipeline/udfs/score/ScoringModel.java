@@ -57,8 +57,8 @@ public final class ScoringModel implements AutoCloseable {
   private final int maxLength;
   private final Pooling pooling;
   private final Model model;
-  private final List<Predictor<List<long[]>, float[][]>> predictors;
-  private final BlockingQueue<Predictor<List<long[]>, float[][]>> idle;
+  private final List<Predictor<ScoringTranslator.Input, float[][]>> predictors;
+  private final BlockingQueue<Predictor<ScoringTranslator.Input, float[][]>> idle;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ScoringModel(
@@ -81,7 +81,7 @@ public final class ScoringModel implements AutoCloseable {
     this.idle = new ArrayBlockingQueue<>(predictorCount);
     ScoringTranslator translator = new ScoringTranslator(temperature);
     for (int i = 0; i < predictorCount; i++) {
-      Predictor<List<long[]>, float[][]> predictor = model.newPredictor(translator, device);
+      Predictor<ScoringTranslator.Input, float[][]> predictor = model.newPredictor(translator, device);
       predictors.add(predictor);
       idle.add(predictor);
     }
@@ -145,6 +145,18 @@ public final class ScoringModel implements AutoCloseable {
    * longer documents with {@link DocumentChunks}), in input order. Safe to call from many threads.
    */
   public float[][] probabilities(List<long[]> inputIds, int batchSize) {
+    return probabilities(inputIds, null, batchSize);
+  }
+
+  /**
+   * {@link #probabilities(List, int)} of text pairs (an entity model's {@code [CLS] text [SEP]
+   * entity [SEP]}, see {@code PairEncoder}): {@code tokenTypeIds} holds each sequence's token types
+   * (null: single texts).
+   */
+  public float[][] probabilities(List<long[]> inputIds, List<long[]> tokenTypeIds, int batchSize) {
+    if (tokenTypeIds != null && tokenTypeIds.size() != inputIds.size()) {
+      throw new IllegalArgumentException(inputIds.size() + " id sequences but " + tokenTypeIds.size() + " token type sequences");
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
@@ -164,10 +176,14 @@ public final class ScoringModel implements AutoCloseable {
     try {
       for (int[] batch : Batches.inferenceIds(inputIds, batchSize)) {
         List<long[]> ids = new ArrayList<>(batch.length);
+        List<long[]> types = tokenTypeIds == null ? null : new ArrayList<>(batch.length);
         for (int i : batch) {
           ids.add(inputIds.get(i));
+          if (types != null) {
+            types.add(tokenTypeIds.get(i));
+          }
         }
-        float[][] probabilities = predict(ids);
+        float[][] probabilities = predict(new ScoringTranslator.Input(ids, types));
         for (int row = 0; row < batch.length; row++) {
           out[batch[row]] = probabilities[row];
         }
@@ -178,8 +194,8 @@ public final class ScoringModel implements AutoCloseable {
     return out;
   }
 
-  private float[][] predict(List<long[]> batch) {
-    Predictor<List<long[]>, float[][]> predictor;
+  private float[][] predict(ScoringTranslator.Input batch) {
+    Predictor<ScoringTranslator.Input, float[][]> predictor;
     try {
       predictor = idle.take();
     } catch (InterruptedException e) {
@@ -190,7 +206,7 @@ public final class ScoringModel implements AutoCloseable {
       return predictor.predict(batch);
     } catch (TranslateException e) {
       throw new IllegalStateException(
-          "scoring a batch of " + batch.size() + " with model bundle " + bundleChecksum + " failed", e);
+          "scoring a batch of " + batch.ids().size() + " with model bundle " + bundleChecksum + " failed", e);
     } finally {
       idle.add(predictor);
     }
