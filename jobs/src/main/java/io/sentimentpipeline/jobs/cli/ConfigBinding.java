@@ -229,7 +229,8 @@ final class ConfigBinding {
         t.getDouble("promotion-margin"),
         c.getString(weightsKey),
         localFolder(t, "checkpoint-dir", "train.checkpoint-dir", "each executor"),
-        tokenize);
+        tokenize,
+        io.sentimentpipeline.jobs.config.Target.parse(t.getString("target"), "train.target"));
   }
 
   /** {@code score.domains = []} (the default): the domains the configured sources hold. */

@@ -47,6 +47,12 @@ public final class ScoringModel implements AutoCloseable {
   public static final String LABELS = "labels.json";
   public static final String TRAINING_CONFIG = "training-config.json";
   public static final String CALIBRATION = "calibration.json";
+  /**
+   * Key of {@code training-config.json} saying what the model reads: {@code document} (one text;
+   * bundles without the key) or {@code text-pair} (an entity model's text and entity).
+   */
+  public static final String INPUT_KIND = "input-kind";
+  public static final String TEXT_PAIR = "text-pair";
 
   private static final String ENGINE = "PyTorch";
 
@@ -56,6 +62,7 @@ public final class ScoringModel implements AutoCloseable {
   private final double temperature;
   private final int maxLength;
   private final Pooling pooling;
+  private final String inputKind;
   private final Model model;
   private final List<Predictor<ScoringTranslator.Input, float[][]>> predictors;
   private final BlockingQueue<Predictor<ScoringTranslator.Input, float[][]>> idle;
@@ -68,8 +75,10 @@ public final class ScoringModel implements AutoCloseable {
       double temperature,
       int maxLength,
       Pooling pooling,
+      String inputKind,
       Model model,
       int predictorCount) {
+    this.inputKind = inputKind;
     this.bundleChecksum = bundleChecksum;
     this.device = device;
     this.labels = List.copyOf(labels);
@@ -133,7 +142,8 @@ public final class ScoringModel implements AutoCloseable {
       loadHead(classifier, weights);
       model.setBlock(classifier);
       return new ScoringModel(
-          bundleChecksum, device, labels, temperature, maxLength, pooling, model, predictors);
+          bundleChecksum, device, labels, temperature, maxLength, pooling,
+          training.path(INPUT_KIND).asText("document"), model, predictors);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -233,6 +243,11 @@ public final class ScoringModel implements AutoCloseable {
   /** The longest id sequence the model was trained on ([CLS] and [SEP] included). */
   public int maxLength() {
     return maxLength;
+  }
+
+  /** What the model reads: {@code document} or {@link #TEXT_PAIR} (from {@link #INPUT_KIND}). */
+  public String inputKind() {
+    return inputKind;
   }
 
   public Pooling pooling() {
