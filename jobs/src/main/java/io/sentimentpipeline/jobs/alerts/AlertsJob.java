@@ -120,7 +120,9 @@ public final class AlertsJob {
         withText(spark, warehouse, domain, readFrom, to,
             scores.where(col("model_version").equalTo(version).and(between(readFrom, to))));
 
-    Dataset<Row> entityDocuments = AlertsTransforms.byEntity(scored).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> entityDocuments =
+        EntityScoreOverlay.apply(AlertsTransforms.byEntity(scored), EntityScoreOverlay.entityScores(spark, warehouse, domain))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> withRules =
           AlertsTransforms.dailyWithRules(entityDocuments, alerts).where(between(from, to))

@@ -10,6 +10,7 @@ import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Score: every document of a domain that has no score from the domain's champion yet gets one, in
  * {@code gold.sentiment_scores} (a MERGE keyed by doc_id and model_version, so reruns change
  * nothing and earlier versions' scores stay queryable). Inference runs in {@code mapPartitions}
- * with one model per executor JVM ({@link ScorePartition}).
+ * with one model per executor JVM ({@link ScorePartition}). A domain with an entity champion also
+ * gets a score per (document, entity) in {@code gold.entity_sentiment_scores} ({@link EntityScoring}).
  */
 public final class ScoreJob {
 
@@ -114,6 +117,15 @@ public final class ScoreJob {
     }
     List<DomainResult> results = new ArrayList<>();
     champions.forEach((domain, champion) -> results.add(scoreDomain(spark, score, warehouse, domain, champion, runDate)));
+    // Entity models are optional: a domain without one keeps only its document scores.
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    for (Domain domain : champions.keySet()) {
+      Optional<ModelRegistry.Champion> entityChampion = registry.champion(domain.key(), Target.ENTITY);
+      if (entityChampion.isPresent()) {
+        ModelBundle.readVerified(entityChampion.get(), spark.sparkContext().hadoopConfiguration());
+        results.add(EntityScoring.score(spark, score, warehouse, domain, entityChampion.get(), score.backfill() ? null : runDate));
+      }
+    }
     Result result = new Result(results);
     return result;
   }
