@@ -120,7 +120,9 @@ public final class CleanJob {
 
       writeQuarantine(warehouse, batchId, CleanTransforms.quarantine(CleanTransforms.rejected(normalised)));
       // Cached: counted here, then read by the MERGE (which scans its source more than once).
-      Dataset<Row> acceptedRows = EntityLabels.withAgreedLabel(CleanTransforms.accepted(normalised));
+      boolean entityLabels = clean.sources().stream().anyMatch(SourceConfig::hasEntityLabels);
+      Dataset<Row> acceptedRows =
+          entityLabels ? EntityLabels.withAgreedLabel(CleanTransforms.accepted(normalised)) : CleanTransforms.accepted(normalised);
       Dataset<Row> documents =
           CleanTransforms.documents(CleanTransforms.dedupe(acceptedRows))
               .persist(StorageLevel.MEMORY_AND_DISK());
@@ -128,7 +130,7 @@ public final class CleanJob {
       List<FileAccount> files = accountPerFile(spark, warehouse, normalised, documents);
       long inserted = mergeDocuments(spark, warehouse, documents);
       documents.unpersist();
-      if (clean.sources().stream().anyMatch(SourceConfig::hasEntityLabels)) {
+      if (entityLabels) {
         // Keyed by (doc_id, entity): a rerun, or a later batch repeating a pair, inserts nothing.
         warehouse.insertNew(spark, EntityLabels.rows(acceptedRows), TableName.ENTITY_LABELS, List.of("doc_id", "entity"), "domain");
         warehouse.register(spark, TableName.ENTITY_LABELS);

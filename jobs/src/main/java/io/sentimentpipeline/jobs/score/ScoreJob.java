@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -112,20 +111,22 @@ public final class ScoreJob {
       }
     }
     Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), score.domains());
+    // Entity models are optional: a domain without one keeps only its document scores.
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    Map<Domain, ModelRegistry.Champion> entityChampions = new LinkedHashMap<>();
+    for (Domain domain : champions.keySet()) {
+      registry.champion(domain.key(), Target.ENTITY).ifPresent(champion -> entityChampions.put(domain, champion));
+    }
     for (ModelRegistry.Champion champion : champions.values()) {
       ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration()); // fail before any domain is scored
     }
+    for (ModelRegistry.Champion champion : entityChampions.values()) {
+      ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration());
+    }
     List<DomainResult> results = new ArrayList<>();
     champions.forEach((domain, champion) -> results.add(scoreDomain(spark, score, warehouse, domain, champion, runDate)));
-    // Entity models are optional: a domain without one keeps only its document scores.
-    ModelRegistry registry = new ModelRegistry(spark, warehouse);
-    for (Domain domain : champions.keySet()) {
-      Optional<ModelRegistry.Champion> entityChampion = registry.champion(domain.key(), Target.ENTITY);
-      if (entityChampion.isPresent()) {
-        ModelBundle.readVerified(entityChampion.get(), spark.sparkContext().hadoopConfiguration());
-        results.add(EntityScoring.score(spark, score, warehouse, domain, entityChampion.get(), score.backfill() ? null : runDate));
-      }
-    }
+    entityChampions.forEach((domain, champion) ->
+        results.add(EntityScoring.score(spark, score, warehouse, domain, champion, score.backfill() ? null : runDate)));
     Result result = new Result(results);
     return result;
   }
