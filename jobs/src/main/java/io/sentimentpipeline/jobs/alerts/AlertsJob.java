@@ -133,7 +133,9 @@ public final class AlertsJob {
             scores.where(col("model_version").equalTo(version).and(between(readFrom, to))));
 
     String attributions;
-    Dataset<Row> entityDocuments = AlertsTransforms.byEntity(scored).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> entityDocuments =
+        EntityScoreOverlay.apply(AlertsTransforms.byEntity(scored), EntityScoreOverlay.entityScores(spark, warehouse, domain))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> withRules =
           AlertsTransforms.dailyWithRules(entityDocuments, AlertsTransforms.firstSeen(scores.where(

@@ -6,6 +6,8 @@ public record TableName(String layer, String table) {
   public static final TableName DOCUMENTS = new TableName("silver", "documents");
   public static final TableName QUARANTINE = new TableName("silver", "quarantine");
   public static final TableName TOKENS = new TableName("silver", "tokens");
+  public static final TableName ENTITY_LABELS = new TableName("silver", "entity_labels");
+  public static final TableName ENTITY_SCORES = new TableName("gold", "entity_sentiment_scores");
   public static final TableName SENTIMENT_SCORES = new TableName("gold", "sentiment_scores");
   public static final TableName ENTITY_DAILY = new TableName("gold", "entity_daily_sentiment");
   public static final TableName SENTIMENT_ALERTS = new TableName("gold", "sentiment_alerts");

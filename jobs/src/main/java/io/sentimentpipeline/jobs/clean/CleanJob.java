@@ -26,7 +26,8 @@ import org.apache.spark.storage.StorageLevel;
  * Clean: turns one batch of bronze rows into {@code silver.documents} (one row per distinct
  * document, deduplicated within the batch and, by a MERGE, against earlier batches) and {@code
  * silver.quarantine} (every rejected row with its reason and raw record; the batch's rows are
- * replaced on rerun). Its accounting must balance, for the batch and for each source file: read =
+ * replaced on rerun), and, for sources with entity-level labels, {@code silver.entity_labels} (one
+ * row per labelled (doc_id, entity), see {@link EntityLabels}). Its accounting must balance, for the batch and for each source file: read =
  * kept + quarantined + duplicates.
  */
 public final class CleanJob {
@@ -119,13 +120,21 @@ public final class CleanJob {
 
       writeQuarantine(warehouse, batchId, CleanTransforms.quarantine(CleanTransforms.rejected(normalised)));
       // Cached: counted here, then read by the MERGE (which scans its source more than once).
+      boolean entityLabels = clean.sources().stream().anyMatch(SourceConfig::hasEntityLabels);
+      Dataset<Row> acceptedRows =
+          entityLabels ? EntityLabels.withAgreedLabel(CleanTransforms.accepted(normalised)) : CleanTransforms.accepted(normalised);
       Dataset<Row> documents =
-          CleanTransforms.documents(CleanTransforms.dedupe(CleanTransforms.accepted(normalised)))
+          CleanTransforms.documents(CleanTransforms.dedupe(acceptedRows))
               .persist(StorageLevel.MEMORY_AND_DISK());
       long distinct = documents.count();
       List<FileAccount> files = accountPerFile(spark, warehouse, normalised, documents);
       long inserted = mergeDocuments(spark, warehouse, documents);
       documents.unpersist();
+      if (entityLabels) {
+        // Keyed by (doc_id, entity): a rerun, or a later batch repeating a pair, inserts nothing.
+        warehouse.insertNew(spark, EntityLabels.rows(acceptedRows), TableName.ENTITY_LABELS, List.of("doc_id", "entity"), "domain");
+        warehouse.register(spark, TableName.ENTITY_LABELS);
+      }
       warehouse.register(spark, TableName.DOCUMENTS);
       warehouse.register(spark, TableName.QUARANTINE);
 

@@ -72,7 +72,9 @@ public final class CleanTransforms {
             .withColumn("text_clean", textClean)
             .withColumn("title_clean", when(length(titleClean).gt(0), titleClean))
             .withColumn("event_ts", parseTimestamp(col("timestamp_raw"), config.timestampFormats()))
-            .withColumn("label", normaliseLabel(sources));
+            .withColumn("entity_labels", EntityLabels.raw(sources))
+            .withColumn("label", when(EntityLabels.isEntityPerRow(sources), lit(null).cast(DataTypes.StringType))
+                .otherwise(normaliseLabel(sources, labelText())));
     Column isNews = col("domain").equalTo(Domain.NEWS.key());
     return cleaned
         .withColumn("event_date", to_date(col("event_ts")))
@@ -155,21 +157,38 @@ public final class CleanTransforms {
     return coalesce(attempts);
   }
 
-  private static Column normaliseLabel(List<SourceConfig> sources) {
-    Column key = lower(labelText());
+  /**
+   * The label of a raw value (already stripped of padding) by the row's source's mapping: an exact
+   * value first, then a numeric range, then the canonical names themselves.
+   */
+  static Column normaliseLabel(List<SourceConfig> sources, Column raw) {
+    Column key = lower(raw);
     Column canonical = when(key.isin("negative", "neutral", "positive"), key);
     Column mapped = lit(null).cast(DataTypes.StringType);
     for (SourceConfig source : sources) {
       if (!source.labels().isEmpty()) {
-        mapped = when(col("source").equalTo(source.name()), element_at(labelMap(source), key)).otherwise(mapped);
+        Column own = source.exactLabels().isEmpty() ? lit(null).cast(DataTypes.StringType) : element_at(labelMap(source), key);
+        mapped = when(col("source").equalTo(source.name()), coalesce(own, rangeLabel(source, raw))).otherwise(mapped);
       }
     }
     return coalesce(mapped, canonical);
   }
 
+  /** The label of the source's numeric range holding the value (null when none or not a number). */
+  private static Column rangeLabel(SourceConfig source, Column raw) {
+    Column value = raw.cast(DataTypes.DoubleType);
+    Column label = lit(null).cast(DataTypes.StringType);
+    for (io.sentimentpipeline.jobs.config.LabelRange range : source.labelRanges()) {
+      Column above = range.lowerInclusive() ? value.geq(range.lower()) : value.gt(range.lower());
+      Column below = range.upperInclusive() ? value.leq(range.upper()) : value.lt(range.upper());
+      label = when(above.and(below), lit(range.label())).otherwise(label);
+    }
+    return label;
+  }
+
   private static Column labelMap(SourceConfig source) {
     Column[] keysAndValues =
-        source.labels().entrySet().stream()
+        source.exactLabels().entrySet().stream()
             .sorted(java.util.Map.Entry.comparingByKey())
             .flatMap(entry -> java.util.stream.Stream.of(lit(entry.getKey()), lit(entry.getValue())))
             .toArray(Column[]::new);
@@ -178,7 +197,11 @@ public final class CleanTransforms {
 
   /** The raw label without Unicode whitespace around it (Spark's trim removes only spaces). */
   private static Column labelText() {
-    return regexp_replace(col("label_raw"), SourceConfig.LABEL_PADDING, "");
+    return labelText(col("label_raw"));
+  }
+
+  static Column labelText(Column raw) {
+    return regexp_replace(raw, SourceConfig.LABEL_PADDING, "");
   }
 
   /** The earliest and latest plausible event times for a run date, as instants (UTC). */
@@ -203,7 +226,9 @@ public final class CleanTransforms {
         .when(col("timestamp_raw").isNotNull().and(trim(col("timestamp_raw")).notEqual("")).and(col("event_ts").isNull()), lit(BAD_TIMESTAMP))
         .when(implausible, lit(IMPLAUSIBLE_TIMESTAMP))
         .when(needsTimestamp.and(col("event_ts").isNull()), lit(MISSING_TIMESTAMP))
-        .when(col("label_raw").isNotNull().and(labelText().notEqual("")).and(col("label").isNull()), lit(UNKNOWN_LABEL));
+        .when(col("label_raw").isNotNull().and(labelText().notEqual("")).and(col("label").isNull())
+            .and(org.apache.spark.sql.functions.not(EntityLabels.isEntityPerRow(config.sources()))), lit(UNKNOWN_LABEL))
+        .when(EntityLabels.hasUnknown(), lit(UNKNOWN_LABEL));
   }
 
   /**
@@ -257,6 +282,8 @@ public final class CleanTransforms {
             concat(lit("timestamp '"), col("timestamp_raw"), lit("' is outside " + window[0] + " .. " + window[1]
                 + " (clean.event-time-min .. run date + clean.event-time-max-ahead)")))
         .when(reason.equalTo(MISSING_TIMESTAMP), concat(lit("a "), col("domain"), lit(" document needs a timestamp (clean.require-timestamp)")))
+        .when(reason.equalTo(UNKNOWN_LABEL).and(EntityLabels.hasUnknown()),
+            concat(lit("entity sentiment '"), EntityLabels.firstUnknown(), lit("' is not in sources."), col("source"), lit(".labels")))
         .when(reason.equalTo(UNKNOWN_LABEL), concat(lit("label '"), col("label_raw"), lit("' is not in sources."), col("source"), lit(".labels")));
   }
 }

@@ -62,7 +62,7 @@ final class ConfigBinding {
           entities,
           tokenize,
           train(c, tokenize),
-          score(c.getConfig("score"), sources, tokenize),
+          score(c.getConfig("score"), sources, tokenize, entities),
           alerts(c.getConfig("alerts")),
           serve(c.getConfig("serve")));
     } catch (ConfigException | IllegalArgumentException e) {
@@ -230,11 +230,12 @@ final class ConfigBinding {
         t.getDouble("promotion-margin"),
         c.getString(weightsKey),
         localFolder(t, "checkpoint-dir", "train.checkpoint-dir", "each executor"),
-        tokenize);
+        tokenize,
+        io.sentimentpipeline.jobs.config.Target.parse(t.getString("target"), "train.target"));
   }
 
   /** {@code score.domains = []} (the default): the domains the configured sources hold. */
-  private static ScoreConfig score(Config s, List<SourceConfig> sources, TokenizeConfig tokenize) {
+  private static ScoreConfig score(Config s, List<SourceConfig> sources, TokenizeConfig tokenize, EntityConfig entities) {
     List<Domain> domains = new ArrayList<>();
     for (String domain : s.getStringList("domains")) {
       domains.add(Domain.parse(domain, "score.domains"));
@@ -257,7 +258,8 @@ final class ConfigBinding {
         aggregation,
         s.getDouble("neutral-band"),
         s.getBoolean("backfill"),
-        tokenize);
+        tokenize,
+        entities);
   }
 
   private static AlertsConfig alerts(Config a) {

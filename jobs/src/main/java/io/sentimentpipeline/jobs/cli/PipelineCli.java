@@ -38,6 +38,7 @@ import picocli.CommandLine.HelpCommand;
       ScoreCommand.class,
       AlertsCommand.class,
       BacktestAlertsCommand.class,
+      EvaluateEntitiesCommand.class,
       RunCommand.class,
       StepsCommand.class,
       OptimizeCommand.class,

@@ -24,6 +24,9 @@ final class TrainCommand extends SparkCommand {
   @Option(names = "--domain", description = "review or news (default: {{train.domain}}, from train.domain).")
   String domain;
 
+  @Option(names = "--target", description = "document or entity: what the model classifies (default: {{train.target}}, from train.target). entity trains on (text, entity) pairs from silver.entity_labels.")
+  String target;
+
   @Option(names = "--max-steps", description = "Stop after this many optimizer steps (smoke runs; default: {{train.max-steps}}, from train.max-steps; 0 = no cap).")
   Long maxSteps;
 
@@ -35,6 +38,9 @@ final class TrainCommand extends SparkCommand {
     TrainConfig train = config.train();
     if (domain != null) {
       train = train.withDomain(Domain.parse(domain, "--domain"));
+    }
+    if (target != null) {
+      train = train.withTarget(io.sentimentpipeline.jobs.config.Target.parse(target, "--target"));
     }
     if (maxSteps != null) {
       train = train.withTrainer(train.trainer().withMaxSteps(maxSteps));

@@ -5,7 +5,7 @@ import io.sentimentpipeline.udfs.text.EntityExtractor;
 import java.util.List;
 
 /** The company dictionary and exchange prefixes used to tag news with tickers ({@code entities.*}). */
-public record EntityConfig(List<String> exchanges, List<CompanyNames> companies) {
+public record EntityConfig(List<String> exchanges, List<CompanyNames> companies) implements java.io.Serializable {
 
   public EntityConfig {
     exchanges = List.copyOf(exchanges);

@@ -14,6 +14,12 @@ import org.apache.spark.sql.types.StructType;
  * columns hold the pipeline's fields ({@code id}, {@code text}, {@code title}, {@code label},
  * {@code timestamp}; only {@code text} is required), the files' character set, and whether a
  * symbolic link matched by the path is followed (off by default: a link can point anywhere).
+ *
+ * <p>Entity-level labels: {@code entity} names a column holding the one entity a row's {@code
+ * label} is about (rows with the same text become one document with several labelled entities);
+ * {@code entities} names an {@code array<struct<entity, sentiment>>} column holding several. The
+ * {@code labels} mapping applies to entity sentiments too, and may map numeric ranges ({@link
+ * LabelRange}).
  */
 public record SourceConfig(
     String name,
@@ -27,7 +33,7 @@ public record SourceConfig(
     Charset charset,
     boolean followSymlinks) {
 
-  public static final Set<String> FIELDS = Set.of("id", "text", "title", "label", "timestamp");
+  public static final Set<String> FIELDS = Set.of("id", "text", "title", "label", "timestamp", "entity", "entities");
   public static final Set<String> LABELS = Set.of("negative", "neutral", "positive");
 
   public SourceConfig {
@@ -52,15 +58,19 @@ public record SourceConfig(
     if (!columns.containsKey("text")) {
       throw new ConfigError(key + ".columns.text", "is required: which column holds the text?");
     }
+    checkEntityColumns(key, columns, schema);
     Map<String, String> normalisedLabels = new TreeMap<>();
+    java.util.List<LabelRange> ranges = new java.util.ArrayList<>();
     labels.forEach(
         (raw, label) -> {
           if (!LABELS.contains(label)) {
             throw new ConfigError(
                 key + ".labels." + raw, "must map to negative, neutral or positive; got '" + label + "'");
           }
-          normalisedLabels.put(labelKey(raw), label);
+          LabelRange.ofEntry(raw, label, key + ".labels.\"" + raw + "\"").ifPresent(ranges::add);
+          normalisedLabels.put(LabelRange.looksLikeRange(raw) ? raw.strip() : labelKey(raw), label);
         });
+    LabelRange.checkDisjoint(ranges, key + ".labels");
     if (charset == null) {
       charset = StandardCharsets.UTF_8;
     }
@@ -80,6 +90,47 @@ public record SourceConfig(
       String name, Domain domain, SourceFormat format, String path, String schemaDdl,
       Map<String, String> columns, Map<String, String> labels, Map<String, String> options) {
     this(name, domain, format, path, schemaDdl, columns, labels, options, StandardCharsets.UTF_8, false);
+  }
+
+  /** The exact-value part of {@code labels} (raw value, as {@link #labelKey} makes it, to label). */
+  public Map<String, String> exactLabels() {
+    Map<String, String> exact = new TreeMap<>(labels);
+    exact.keySet().removeIf(LabelRange::looksLikeRange);
+    return exact;
+  }
+
+  /** The numeric ranges of {@code labels}, e.g. {@code "[-1, -0.05)" = negative}. */
+  public java.util.List<LabelRange> labelRanges() {
+    return labels.entrySet().stream()
+        .filter(e -> LabelRange.looksLikeRange(e.getKey()))
+        .map(e -> LabelRange.parse(e.getKey(), e.getValue(), "sources." + name + ".labels"))
+        .toList();
+  }
+
+  /** Whether rows carry entity-level labels ({@code columns.entity} or {@code columns.entities}). */
+  public boolean hasEntityLabels() {
+    return columns.containsKey("entity") || columns.containsKey("entities");
+  }
+
+  private static void checkEntityColumns(String key, Map<String, String> columns, StructType schema) {
+    if (columns.containsKey("entity") && columns.containsKey("entities")) {
+      throw new ConfigError(key + ".columns", "maps both entity and entities; use entity for one entity per row, entities for an array");
+    }
+    if (columns.containsKey("entity") && !columns.containsKey("label")) {
+      throw new ConfigError(key + ".columns.entity", "needs columns.label: the column with the sentiment about the row's entity");
+    }
+    String entities = columns.get("entities");
+    if (entities != null) {
+      org.apache.spark.sql.types.DataType type = schema.apply(entities).dataType();
+      boolean fits = type instanceof org.apache.spark.sql.types.ArrayType array
+          && array.elementType() instanceof StructType element
+          && Set.of(element.fieldNames()).containsAll(Set.of("entity", "sentiment"));
+      if (!fits) {
+        throw new ConfigError(key + ".columns.entities",
+            "names column '" + entities + "' of type " + type.simpleString()
+                + "; it must be ARRAY<STRUCT<entity: STRING, sentiment: STRING>> in the schema");
+      }
+    }
   }
 
   /** A label value as the label mapping sees it: Unicode whitespace at either end removed, lower case. */

@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.registry;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -9,6 +10,7 @@ import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.train.EpochResult;
 import io.sentimentpipeline.udfs.train.TrainingHistory;
@@ -114,7 +116,8 @@ public final class ModelRegistry {
           .add("created_at", DataTypes.TimestampType)
           .add("status_changed_by", DataTypes.StringType)
           .add("status_changed_at", DataTypes.TimestampType)
-          .add("status_reason", DataTypes.StringType);
+          .add("status_reason", DataTypes.StringType)
+          .add("target", DataTypes.StringType); // document | entity; null (older rows) = document
 
   /** Append-only: one row per status change of one version, so who, when and why are never overwritten. */
   static final StructType EVENTS_SCHEMA =
@@ -173,7 +176,19 @@ public final class ModelRegistry {
       ClassificationMetrics baselineValidation,
       ClassificationMetrics baselineTest,
       String runId,
-      Timestamp createdAt) {}
+      Timestamp createdAt,
+      Target target) {
+
+    /** A document model's candidate. */
+    public Candidate(
+        String modelName, int version, String domain, String baseEncoder, List<String> labels, String tokenizerId,
+        String bundlePath, String bundleChecksum, Map<String, String> bundleFiles, ClassificationMetrics validation,
+        ClassificationMetrics test, ClassificationMetrics baselineValidation, ClassificationMetrics baselineTest,
+        String runId, Timestamp createdAt) {
+      this(modelName, version, domain, baseEncoder, labels, tokenizerId, bundlePath, bundleChecksum, bundleFiles, validation,
+          test, baselineValidation, baselineTest, runId, createdAt, Target.DOCUMENT);
+    }
+  }
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -214,20 +229,25 @@ public final class ModelRegistry {
     }
   }
 
-  /** The domain's champion, if it has one. */
+  /** The domain's document champion, if it has one. */
   public Optional<Champion> champion(String domain) {
+    return champion(domain, Target.DOCUMENT);
+  }
+
+  /** The domain's champion for a target (a champion per domain and target), if it has one. */
+  public Optional<Champion> champion(String domain, Target target) {
     if (!warehouse.exists(spark, MODELS)) {
       return Optional.empty();
     }
-    return models()
-        .where(col("domain").equalTo(domain).and(col("status").equalTo(CHAMPION)))
+    return conformed()
+        .where(scope(domain, target).and(col("status").equalTo(CHAMPION)))
         .collectAsList().stream()
         .findFirst()
         .map(ModelRegistry::championOf);
   }
 
   /**
-   * Version {@code version} of the domain's model whatever its status (the alerts job explains the
+   * Version {@code version} of the domain's document model whatever its status (the alerts job explains the
    * scores of the version they came from, which need not be today's champion), if registered.
    */
   public Optional<Champion> registered(String domain, int version) {
@@ -235,30 +255,45 @@ public final class ModelRegistry {
       return Optional.empty();
     }
     return conformed()
-        .where(col("domain").equalTo(domain).and(col("version").equalTo(version)))
+        .where(col("domain").equalTo(domain).and(col("version").equalTo(version)).and(col("target").equalTo(Target.DOCUMENT.key())))
         .orderBy("model_name")
         .collectAsList().stream()
         .findFirst()
         .map(ModelRegistry::championOf);
   }
 
-  /** The domain's champion (version and validation macro-F1), if any. */
+  /** The domain's document champion (version and validation macro-F1), if any. */
   public OptionalInt championVersion(String domain) {
-    List<Row> rows = championRows(domain);
+    return championVersion(domain, Target.DOCUMENT);
+  }
+
+  /** The domain's champion version for a target, if any. */
+  public OptionalInt championVersion(String domain, Target target) {
+    List<Row> rows = championRows(domain, target);
     return rows.isEmpty() ? OptionalInt.empty() : OptionalInt.of(rows.get(0).getInt(1));
   }
 
-  private OptionalDouble championScore(String domain) {
-    List<Row> rows = championRows(domain);
+  private OptionalDouble championScore(String domain, Target target) {
+    List<Row> rows = championRows(domain, target);
     return rows.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(rows.get(0).getDouble(2));
   }
 
-  private List<Row> championRows(String domain) {
+  /** Rows of one domain and target; rows written before the target column are document models. */
+  private static Column scope(String domain, Target target) {
+    return col("domain").equalTo(domain).and(coalesce(col("target"), lit(Target.DOCUMENT.key())).equalTo(target.key()));
+  }
+
+  private static Target targetOf(Row row) {
+    String target = row.getAs("target");
+    return target == null ? Target.DOCUMENT : Target.parse(target, "ml.models.target of " + keyOf(row));
+  }
+
+  private List<Row> championRows(String domain, Target target) {
     if (!warehouse.exists(spark, MODELS)) {
       return List.of();
     }
-    return models()
-        .where(col("domain").equalTo(domain).and(col("status").equalTo(CHAMPION)))
+    return conformed()
+        .where(scope(domain, target).and(col("status").equalTo(CHAMPION)))
         .select("model_name", "version", "val_macro_f1")
         .collectAsList();
   }
@@ -269,13 +304,13 @@ public final class ModelRegistry {
    * to {@code ml.model_events}.
    */
   public Promotion register(Candidate candidate, double margin) {
-    OptionalDouble champion = championScore(candidate.domain());
+    OptionalDouble champion = championScore(candidate.domain(), candidate.target());
     Promotion decision =
         Promotion.decide(candidate.validation().macroF1(), champion, candidate.baselineValidation().macroF1(), margin);
     Change change = new Change(System.getProperty("user.name"), candidate.createdAt(), decision.reason());
     List<Move> demoted = new ArrayList<>();
     if (decision.promoted()) {
-      for (Row previous : championRowsFull(candidate.domain())) {
+      for (Row previous : championRowsFull(candidate.domain(), candidate.target())) {
         demoted.add(new Move(previous, RETIRED, "superseded by " + candidate.modelName() + " v" + candidate.version() + " (" + decision.reason() + ")"));
       }
     }
@@ -346,7 +381,7 @@ public final class ModelRegistry {
     verifyBundle(target);
     List<Move> moves = new ArrayList<>();
     moves.add(new Move(target, CHAMPION, change.reason()));
-    for (Row previous : championRowsFull(target.getAs("domain"))) {
+    for (Row previous : championRowsFull(target.getAs("domain"), targetOf(target))) {
       moves.add(new Move(previous, RETIRED, "superseded by " + modelName + " v" + version + ": " + change.reason()));
     }
     return apply(Action.PROMOTE, moves, change);
@@ -359,12 +394,19 @@ public final class ModelRegistry {
    * recorded.
    */
   public List<Event> rollback(String domain, Change change) {
-    List<Row> current = championRowsFull(domain);
+    return rollback(domain, Target.DOCUMENT, change);
+  }
+
+  /** {@link #rollback(String, Change)} among the domain's models of one target. */
+  public List<Event> rollback(String domain, Target kind, Change change) {
+    List<Row> current = championRowsFull(domain, kind);
     List<String> currentKeys = current.stream().map(ModelRegistry::keyOf).toList();
+    Object[] names = conformed().where(scope(domain, kind)).select("model_name").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().toArray();
     List<Row> crowned =
-        warehouse.exists(spark, EVENTS)
+        warehouse.exists(spark, EVENTS) && names.length > 0
             ? warehouse.read(spark, EVENTS)
-                .where(col("domain").equalTo(domain).and(col("to_status").equalTo(CHAMPION)))
+                .where(col("domain").equalTo(domain).and(col("to_status").equalTo(CHAMPION)).and(col("model_name").isin(names)))
                 .orderBy(col("changed_at").desc())
                 .select("model_name", "version")
                 .collectAsList()
@@ -480,11 +522,11 @@ public final class ModelRegistry {
     }
   }
 
-  private List<Row> championRowsFull(String domain) {
+  private List<Row> championRowsFull(String domain, Target target) {
     if (!warehouse.exists(spark, MODELS)) {
       return List.of();
     }
-    return conformed().where(col("domain").equalTo(domain).and(col("status").equalTo(CHAMPION))).collectAsList();
+    return conformed().where(scope(domain, target).and(col("status").equalTo(CHAMPION))).collectAsList();
   }
 
   /** ml.models in the columns of {@link #MODELS_SCHEMA}: a column an older table lacks reads as null. */
@@ -561,6 +603,6 @@ public final class ModelRegistry {
         c.validation().accuracy(), c.validation().macroF1(),
         c.test().accuracy(), c.test().macroF1(), c.baselineValidation().macroF1(), c.baselineTest().macroF1(),
         champion.isPresent() ? champion.getAsDouble() : null, decision.promoted() ? CHAMPION : CHALLENGER,
-        decision.reason(), c.runId(), c.createdAt(), change.by(), change.at(), change.reason());
+        decision.reason(), c.runId(), c.createdAt(), change.by(), change.at(), change.reason(), c.target().key());
   }
 }

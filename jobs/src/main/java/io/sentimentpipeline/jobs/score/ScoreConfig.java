@@ -2,6 +2,7 @@ package io.sentimentpipeline.jobs.score;
 
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.EntityConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.udfs.score.ChunkAggregation;
 import java.io.Serializable;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * Batch scoring ({@code score.*}): which domains, how documents are batched and split into chunks,
- * the neutral band of binary models, and whether a new champion rescores the past.
+ * the neutral band of binary models, and whether a new champion rescores the past; {@code entities}
+ * (the company dictionary) names each ticker for an entity model.
  *
  * @param backfill true: every document without a score from the champion gets one (a new champion
  *     rescores the whole corpus); false: only documents of the run date
@@ -23,7 +25,8 @@ public record ScoreConfig(
     ChunkAggregation chunkAggregation,
     double neutralBand,
     boolean backfill,
-    TokenizeConfig tokenize)
+    TokenizeConfig tokenize,
+    EntityConfig entities)
     implements Serializable {
 
   public ScoreConfig {
@@ -50,6 +53,6 @@ public record ScoreConfig(
 
   /** This configuration scoring {@code only} these domains (the CLI's {@code --domain}). */
   public ScoreConfig withDomains(List<Domain> only) {
-    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, tokenize);
+    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, tokenize, entities);
   }
 }

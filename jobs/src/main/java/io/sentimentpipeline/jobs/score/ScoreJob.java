@@ -10,6 +10,7 @@ import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * Score: every document of a domain that has no score from the domain's champion yet gets one, in
  * {@code gold.sentiment_scores} (a MERGE keyed by doc_id and model_version, so reruns change
  * nothing and earlier versions' scores stay queryable). Inference runs in {@code mapPartitions}
- * with one model per executor JVM ({@link ScorePartition}).
+ * with one model per executor JVM ({@link ScorePartition}). A domain with an entity champion also
+ * gets a score per (document, entity) in {@code gold.entity_sentiment_scores} ({@link EntityScoring}).
  */
 public final class ScoreJob {
 
@@ -109,11 +111,22 @@ public final class ScoreJob {
       }
     }
     Map<Domain, ModelRegistry.Champion> champions = champions(new ModelRegistry(spark, warehouse), score.domains());
+    // Entity models are optional: a domain without one keeps only its document scores.
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    Map<Domain, ModelRegistry.Champion> entityChampions = new LinkedHashMap<>();
+    for (Domain domain : champions.keySet()) {
+      registry.champion(domain.key(), Target.ENTITY).ifPresent(champion -> entityChampions.put(domain, champion));
+    }
     for (ModelRegistry.Champion champion : champions.values()) {
       ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration()); // fail before any domain is scored
     }
+    for (ModelRegistry.Champion champion : entityChampions.values()) {
+      ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration());
+    }
     List<DomainResult> results = new ArrayList<>();
     champions.forEach((domain, champion) -> results.add(scoreDomain(spark, score, warehouse, domain, champion, runDate)));
+    entityChampions.forEach((domain, champion) ->
+        results.add(EntityScoring.score(spark, score, warehouse, domain, champion, score.backfill() ? null : runDate)));
     Result result = new Result(results);
     return result;
   }
@@ -184,7 +197,7 @@ public final class ScoreJob {
       TokenizerSpec championSpec = new TokenizerSpec(own.encoder(), own.location(), maxLength);
       if (championSpec.tokenizerId().equals(needed)) {
         LOG.info("Score: {} {} documents have no tokens for {}'s tokenizer {}; tokenizing them", missing, domain.key(), champion.describe(), needed);
-        TokenizeJob.run(spark, warehouse, new TokenizeConfig(championSpec, configured.batchSize(), configured.normalizerCleanup()));
+        TokenizeJob.run(spark, warehouse, configured.withTokenizer(championSpec));
         return untokenized(spark, warehouse, domain, champion, onlyDate);
       }
     }

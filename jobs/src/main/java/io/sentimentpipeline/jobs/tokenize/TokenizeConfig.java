@@ -12,9 +12,6 @@ import java.io.Serializable;
 public record TokenizeConfig(TokenizerSpec tokenizer, int batchSize, String normalizerCleanup, double paritySample)
     implements Serializable {
 
-  /** {@code tokenize.parity-sample} in conf/local.conf. */
-  public static final double DEFAULT_PARITY_SAMPLE = 0.01;
-
   public TokenizeConfig {
     if (batchSize < 1 || batchSize > 4096) {
       throw new ConfigError("tokenize.batch-size", "must be between 1 and 4096, got " + batchSize);
@@ -24,11 +21,6 @@ public record TokenizeConfig(TokenizerSpec tokenizer, int batchSize, String norm
           "tokenize.parity-sample",
           "must be a share between 0 (no parity check) and 1 (every document), got " + paritySample);
     }
-  }
-
-  /** With the default parity sample. */
-  public TokenizeConfig(TokenizerSpec tokenizer, int batchSize, String normalizerCleanup) {
-    this(tokenizer, batchSize, normalizerCleanup, DEFAULT_PARITY_SAMPLE);
   }
 
   /** The same settings for another tokenizer (e.g. a champion's max length). */

@@ -2,6 +2,7 @@ package io.sentimentpipeline.jobs.train;
 
 import io.sentimentpipeline.jobs.config.ConfigError;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 
@@ -10,7 +11,8 @@ import io.sentimentpipeline.udfs.train.TrainerConfig;
  * baseline, how many data-parallel tasks (and GPUs per task, and the GPU executors to ask for under
  * dynamic allocation), and the promotion margin. {@code
  * encoderWeights} is where the pretrained encoder named by {@code tokenize.encoder} comes from;
- * {@code checkpointDir} is an executor-local folder for per-epoch checkpoints ("" = none).
+ * {@code checkpointDir} is an executor-local folder for per-epoch checkpoints ("" = none); {@code
+ * target} is what the model classifies ({@code train.target}: a document, or an entity of one).
  */
 public record TrainConfig(
     Domain domain,
@@ -23,7 +25,8 @@ public record TrainConfig(
     double promotionMargin,
     String encoderWeights,
     String checkpointDir,
-    TokenizeConfig tokenize) {
+    TokenizeConfig tokenize,
+    Target target) {
 
   public TrainConfig {
     if (tasks < 1) {
@@ -39,11 +42,16 @@ public record TrainConfig(
 
   /** This configuration for another domain (the CLI's {@code --domain}). */
   public TrainConfig withDomain(Domain other) {
-    return new TrainConfig(other, trainer, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize);
+    return new TrainConfig(other, trainer, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize, target);
+  }
+
+  /** This configuration training another target (the CLI's {@code --target}). */
+  public TrainConfig withTarget(Target other) {
+    return new TrainConfig(domain, trainer, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize, other);
   }
 
   /** This configuration with another trainer (the CLI's {@code --max-steps}, the demo's epochs). */
   public TrainConfig withTrainer(TrainerConfig other) {
-    return new TrainConfig(domain, other, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize);
+    return new TrainConfig(domain, other, split, baseline, tasks, gpusPerTask, gpuExecutor, promotionMargin, encoderWeights, checkpointDir, tokenize, target);
   }
 }

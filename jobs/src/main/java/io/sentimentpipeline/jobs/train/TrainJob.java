@@ -10,6 +10,7 @@ import io.sentimentpipeline.jobs.catalog.StageLease;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.registry.Promotion;
@@ -42,6 +43,7 @@ import org.apache.spark.resource.ExecutorResourceRequests;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag$;
 
 /**
- * Train: fine-tunes the configured encoder on one domain's labelled documents in a Spark barrier
+ * Train: fine-tunes the configured encoder on one domain's labelled documents (or, with {@code
+ * train.target = entity}, its labelled (document, entity) pairs, see {@link EntityPairs}) in a Spark barrier
  * stage (data-parallel tasks, GPUs requested for this stage only when configured), compares it with
  * a TF-IDF baseline on the same split, writes a model bundle with a report, records the run in
  * {@code ml.training_runs} and the version in {@code ml.models}, and promotes it to champion only if
@@ -97,8 +100,12 @@ public final class TrainJob {
     String tokenizerId = train.tokenize().tokenizer().tokenizerId();
     spark.sparkContext().setJobDescription("train " + domain.key() + " with " + tokenizerId);
 
-    Dataset<Row> split =
-        DataSplit.sample(DataSplit.assign(labelled(spark, warehouse, domain, tokenizerId, limit), train.split()), train.split()).cache();
+    boolean pairs = train.target() == Target.ENTITY;
+    Dataset<Row> examples =
+        pairs
+            ? EntityPairs.labelled(spark, warehouse, domain, train.tokenize().tokenizer(), limit)
+            : labelled(spark, warehouse, domain, tokenizerId, limit);
+    Dataset<Row> split = DataSplit.sample(DataSplit.assign(examples, train.split()), train.split()).cache();
     List<String> labels = labelsOf(split, domain);
     Dataset<Row> indexed = split.withColumn("label_index", DataSplit.labelIndex(labels));
 
@@ -117,7 +124,7 @@ public final class TrainJob {
     int trainExamples = (int) trainRdd.count();
 
     ModelRegistry registry = new ModelRegistry(spark, warehouse);
-    String modelName = domain.key() + "-sentiment";
+    String modelName = modelName(domain, train.target());
     int version = registry.nextVersion(modelName);
     String bundle = registry.bundleLocation(modelName, version);
     String checkpoints = train.checkpointDir().isBlank() ? "" : train.checkpointDir() + "/" + modelName + "-v" + version;
@@ -131,7 +138,7 @@ public final class TrainJob {
         new ModelRegistry.Candidate(
             modelName, version, domain.key(), train.tokenize().tokenizer().encoder(), labels, tokenizerId, bundle,
             ModelBundle.checksum(bundleFiles), bundleFiles, chief.history().best().validation(), chief.test(), baseline.validation(), baseline.test(), runId,
-            Timestamp.from(Instant.now()));
+            Timestamp.from(Instant.now()), train.target());
     List<String> devices =
         outcomes.stream().sorted(Comparator.comparingInt(TrainTask.Outcome::partition)).map(TrainTask.Outcome::device).toList();
     LOG.info("Trained on {}", devices);
@@ -142,6 +149,11 @@ public final class TrainJob {
     Result result =
         new Result(modelName, version, bundle, chief.history().best().validation(), chief.test(), baseline, promotion, trainExamples, seconds);
     return result;
+  }
+
+  /** {@code news-sentiment} for a document model, {@code news-entity-sentiment} for an entity model. */
+  public static String modelName(Domain domain, Target target) {
+    return domain.key() + (target == Target.ENTITY ? "-entity" : "") + "-sentiment";
   }
 
   /** Labelled documents of the domain with this tokenizer's ids. */
@@ -179,7 +191,7 @@ public final class TrainJob {
 
   private static List<TrainingExample> examples(Dataset<Row> indexed, String split) {
     List<TrainingExample> examples = new ArrayList<>();
-    for (Row row : indexed.where(col("split").equalTo(split)).select("doc_id", "input_ids", "label_index").collectAsList()) {
+    for (Row row : indexed.where(col("split").equalTo(split)).select(exampleColumns(indexed)).collectAsList()) {
       examples.add(toExample(row));
     }
     return examples;
@@ -188,18 +200,31 @@ public final class TrainJob {
   private static JavaRDD<TrainingExample> examplesRdd(Dataset<Row> indexed) {
     return indexed
         .where(col("split").equalTo(DataSplit.TRAIN))
-        .select("doc_id", "input_ids", "label_index")
+        .select(exampleColumns(indexed))
         .javaRDD()
         .map(TrainJob::toExample);
   }
 
-  private static TrainingExample toExample(Row row) {
-    List<Integer> ids = row.getList(1);
-    long[] inputIds = new long[ids.size()];
-    for (int i = 0; i < inputIds.length; i++) {
-      inputIds[i] = ids.get(i);
+  /** doc_id, input_ids, label_index and, for text pairs, token_type_ids. */
+  private static Column[] exampleColumns(Dataset<Row> indexed) {
+    List<String> columns = new ArrayList<>(List.of("doc_id", "input_ids", "label_index"));
+    if (List.of(indexed.columns()).contains(EntityPairs.TOKEN_TYPE_IDS)) {
+      columns.add(EntityPairs.TOKEN_TYPE_IDS);
     }
-    return new TrainingExample(row.getString(0), inputIds, row.getInt(2));
+    return columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  private static TrainingExample toExample(Row row) {
+    long[] types = row.size() > 3 ? longs(row.getList(3)) : null;
+    return new TrainingExample(row.getString(0), longs(row.getList(1)), types, row.getInt(2));
+  }
+
+  private static long[] longs(List<Integer> ids) {
+    long[] out = new long[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ids.get(i);
+    }
+    return out;
   }
 
   private static List<TrainTask.Outcome> runBarrierStage(
@@ -268,6 +293,8 @@ public final class TrainJob {
     params.put("sync-every-steps", Integer.toString(t.syncEverySteps()));
     params.put("max-nonfinite-steps-in-a-row", Integer.toString(t.maxNonFiniteStepsInARow()));
     params.put("max-length", Integer.toString(train.tokenize().tokenizer().maxLength()));
+    params.put("target", train.target().key());
+    params.put(ScoringModel.INPUT_KIND, train.target().inputKind()); // for BundleSpec to take over
     return params;
   }
 

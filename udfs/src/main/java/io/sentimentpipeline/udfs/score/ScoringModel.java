@@ -47,6 +47,12 @@ public final class ScoringModel implements AutoCloseable {
   public static final String LABELS = "labels.json";
   public static final String TRAINING_CONFIG = "training-config.json";
   public static final String CALIBRATION = "calibration.json";
+  /**
+   * Key of {@code training-config.json} saying what the model reads: {@code document} (one text;
+   * bundles without the key) or {@code text-pair} (an entity model's text and entity).
+   */
+  public static final String INPUT_KIND = "input-kind";
+  public static final String TEXT_PAIR = "text-pair";
 
   private static final String ENGINE = "PyTorch";
 
@@ -56,9 +62,10 @@ public final class ScoringModel implements AutoCloseable {
   private final double temperature;
   private final int maxLength;
   private final Pooling pooling;
+  private final String inputKind;
   private final Model model;
-  private final List<Predictor<List<long[]>, float[][]>> predictors;
-  private final BlockingQueue<Predictor<List<long[]>, float[][]>> idle;
+  private final List<Predictor<ScoringTranslator.Input, float[][]>> predictors;
+  private final BlockingQueue<Predictor<ScoringTranslator.Input, float[][]>> idle;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ScoringModel(
@@ -68,8 +75,10 @@ public final class ScoringModel implements AutoCloseable {
       double temperature,
       int maxLength,
       Pooling pooling,
+      String inputKind,
       Model model,
       int predictorCount) {
+    this.inputKind = inputKind;
     this.bundleChecksum = bundleChecksum;
     this.device = device;
     this.labels = List.copyOf(labels);
@@ -81,7 +90,7 @@ public final class ScoringModel implements AutoCloseable {
     this.idle = new ArrayBlockingQueue<>(predictorCount);
     ScoringTranslator translator = new ScoringTranslator(temperature);
     for (int i = 0; i < predictorCount; i++) {
-      Predictor<List<long[]>, float[][]> predictor = model.newPredictor(translator, device);
+      Predictor<ScoringTranslator.Input, float[][]> predictor = model.newPredictor(translator, device);
       predictors.add(predictor);
       idle.add(predictor);
     }
@@ -133,7 +142,8 @@ public final class ScoringModel implements AutoCloseable {
       loadHead(classifier, weights);
       model.setBlock(classifier);
       return new ScoringModel(
-          bundleChecksum, device, labels, temperature, maxLength, pooling, model, predictors);
+          bundleChecksum, device, labels, temperature, maxLength, pooling,
+          training.path(INPUT_KIND).asText("document"), model, predictors);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -145,6 +155,18 @@ public final class ScoringModel implements AutoCloseable {
    * longer documents with {@link DocumentChunks}), in input order. Safe to call from many threads.
    */
   public float[][] probabilities(List<long[]> inputIds, int batchSize) {
+    return probabilities(inputIds, null, batchSize);
+  }
+
+  /**
+   * {@link #probabilities(List, int)} of text pairs (an entity model's {@code [CLS] text [SEP]
+   * entity [SEP]}, see {@code PairEncoder}): {@code tokenTypeIds} holds each sequence's token types
+   * (null: single texts).
+   */
+  public float[][] probabilities(List<long[]> inputIds, List<long[]> tokenTypeIds, int batchSize) {
+    if (tokenTypeIds != null && tokenTypeIds.size() != inputIds.size()) {
+      throw new IllegalArgumentException(inputIds.size() + " id sequences but " + tokenTypeIds.size() + " token type sequences");
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
@@ -164,10 +186,14 @@ public final class ScoringModel implements AutoCloseable {
     try {
       for (int[] batch : Batches.inferenceIds(inputIds, batchSize)) {
         List<long[]> ids = new ArrayList<>(batch.length);
+        List<long[]> types = tokenTypeIds == null ? null : new ArrayList<>(batch.length);
         for (int i : batch) {
           ids.add(inputIds.get(i));
+          if (types != null) {
+            types.add(tokenTypeIds.get(i));
+          }
         }
-        float[][] probabilities = predict(ids);
+        float[][] probabilities = predict(new ScoringTranslator.Input(ids, types));
         for (int row = 0; row < batch.length; row++) {
           out[batch[row]] = probabilities[row];
         }
@@ -178,8 +204,8 @@ public final class ScoringModel implements AutoCloseable {
     return out;
   }
 
-  private float[][] predict(List<long[]> batch) {
-    Predictor<List<long[]>, float[][]> predictor;
+  private float[][] predict(ScoringTranslator.Input batch) {
+    Predictor<ScoringTranslator.Input, float[][]> predictor;
     try {
       predictor = idle.take();
     } catch (InterruptedException e) {
@@ -190,7 +216,7 @@ public final class ScoringModel implements AutoCloseable {
       return predictor.predict(batch);
     } catch (TranslateException e) {
       throw new IllegalStateException(
-          "scoring a batch of " + batch.size() + " with model bundle " + bundleChecksum + " failed", e);
+          "scoring a batch of " + batch.ids().size() + " with model bundle " + bundleChecksum + " failed", e);
     } finally {
       idle.add(predictor);
     }
@@ -217,6 +243,11 @@ public final class ScoringModel implements AutoCloseable {
   /** The longest id sequence the model was trained on ([CLS] and [SEP] included). */
   public int maxLength() {
     return maxLength;
+  }
+
+  /** What the model reads: {@code document} or {@link #TEXT_PAIR} (from {@link #INPUT_KIND}). */
+  public String inputKind() {
+    return inputKind;
   }
 
   public Pooling pooling() {

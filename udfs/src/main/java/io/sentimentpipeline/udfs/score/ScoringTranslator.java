@@ -14,7 +14,10 @@ import java.util.stream.IntStream;
  * come back as temperature-scaled probabilities. The input is a whole batch, so DJL's batchifier
  * (which stacks equal shapes) is not used.
  */
-final class ScoringTranslator implements NoBatchifyTranslator<List<long[]>, float[][]> {
+final class ScoringTranslator implements NoBatchifyTranslator<ScoringTranslator.Input, float[][]> {
+
+  /** One batch: id sequences and, for text pairs, their token types ({@code null} for single texts). */
+  record Input(List<long[]> ids, List<long[]> tokenTypeIds) {}
 
   private final double temperature;
 
@@ -23,8 +26,11 @@ final class ScoringTranslator implements NoBatchifyTranslator<List<long[]>, floa
   }
 
   @Override
-  public NDList processInput(TranslatorContext ctx, List<long[]> batch) {
-    return Batches.collateIds(ctx.getNDManager(), batch, IntStream.range(0, batch.size()).toArray());
+  public NDList processInput(TranslatorContext ctx, Input batch) {
+    int[] rows = IntStream.range(0, batch.ids().size()).toArray();
+    return batch.tokenTypeIds() == null
+        ? Batches.collateIds(ctx.getNDManager(), batch.ids(), rows)
+        : Batches.collateIds(ctx.getNDManager(), batch.ids(), batch.tokenTypeIds(), rows);
   }
 
   @Override

@@ -24,7 +24,7 @@ public final class EntityExtractor implements Serializable {
   private final Pattern exchangeSymbol;
   private final List<CompanyPattern> companies;
 
-  private record CompanyPattern(String ticker, Pattern names, Pattern exclude)
+  private record CompanyPattern(String ticker, String firstName, Pattern names, Pattern exclude)
       implements Serializable {}
 
   public EntityExtractor(List<String> exchanges, List<CompanyNames> dictionary) {
@@ -42,6 +42,7 @@ public final class EntityExtractor implements Serializable {
       companies.add(
           new CompanyPattern(
               company.ticker(),
+              company.names().get(0),
               wordBoundaryAlternation(company.names()),
               company.exclude().isEmpty() ? null : wordBoundaryAlternation(company.exclude())));
     }
@@ -65,6 +66,26 @@ public final class EntityExtractor implements Serializable {
       }
     }
     return List.copyOf(tickers);
+  }
+
+  /**
+   * For each ticker {@link #extract} finds, how the text names it: the first dictionary name found
+   * in the text, else (a cashtag or exchange symbol) the company's first name in the dictionary,
+   * else the ticker itself. What an entity-conditioned model is asked about.
+   */
+  public java.util.Map<String, String> mentions(String text) {
+    java.util.Map<String, String> mentions = new java.util.TreeMap<>();
+    for (String ticker : extract(text)) {
+      mentions.put(ticker, ticker);
+    }
+    for (CompanyPattern company : companies) {
+      if (mentions.containsKey(company.ticker())) {
+        String candidate = company.exclude() == null ? text : company.exclude().matcher(text).replaceAll(" ");
+        Matcher found = company.names().matcher(candidate);
+        mentions.put(company.ticker(), found.find() ? found.group() : company.firstName());
+      }
+    }
+    return mentions;
   }
 
   private static void collectGroup(Pattern pattern, String text, TreeSet<String> into) {

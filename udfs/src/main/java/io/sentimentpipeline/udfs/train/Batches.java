@@ -77,11 +77,43 @@ public final class Batches {
   }
 
   /**
-   * NDList(inputIds [B, T] int64, attentionMask [B, T] int64) for the examples at {@code batch},
-   * padded with id 0 to the longest of them.
+   * NDList(inputIds [B, T] int64, attentionMask [B, T] int64[, tokenTypeIds [B, T] int64]) for the
+   * examples at {@code batch}, padded with id 0 to the longest of them; token types only when the
+   * examples are text pairs.
    */
   static NDList collate(NDManager manager, List<TrainingExample> examples, int[] batch) {
-    return collateIds(manager, ids(examples), batch);
+    boolean pairs = batch.length > 0 && examples.get(batch[0]).tokenTypeIds() != null;
+    return pairs
+        ? collateIds(manager, ids(examples), tokenTypes(examples), batch)
+        : collateIds(manager, ids(examples), batch);
+  }
+
+  /** {@link #collateIds(NDManager, List, int[])} plus the token types of text pairs, padded with 0. */
+  public static NDList collateIds(NDManager manager, List<long[]> inputIds, List<long[]> tokenTypeIds, int[] batch) {
+    NDList idsAndMask = collateIds(manager, inputIds, batch);
+    Shape shape = idsAndMask.get(0).getShape();
+    int maxLength = Math.toIntExact(shape.get(1));
+    long[] types = new long[batch.length * maxLength];
+    for (int row = 0; row < batch.length; row++) {
+      long[] rowTypes = tokenTypeIds.get(batch[row]);
+      System.arraycopy(rowTypes, 0, types, row * maxLength, rowTypes.length);
+    }
+    idsAndMask.add(manager.create(types, shape));
+    return idsAndMask;
+  }
+
+  private static List<long[]> tokenTypes(List<TrainingExample> examples) {
+    return new AbstractList<>() {
+      @Override
+      public long[] get(int index) {
+        return examples.get(index).tokenTypeIds();
+      }
+
+      @Override
+      public int size() {
+        return examples.size();
+      }
+    };
   }
 
   /** {@link #collate} for bare id sequences. */

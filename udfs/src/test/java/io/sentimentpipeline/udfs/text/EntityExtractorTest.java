@@ -45,4 +45,12 @@ class EntityExtractorTest {
     assertThat(extractor.extract(" ")).isEmpty();
     assertThat(extractor.extract(null)).isEmpty();
   }
+
+  @Test
+  void mentionsAreTheNamesAsWrittenElseTheFirstNameElseTheTicker() {
+    assertThat(extractor.mentions("Novex beats estimates as $AAPL and $TSLA slip"))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("NVX", "Novex", "AAPL", "Apple Inc", "TSLA", "TSLA"));
+    assertThat(extractor.mentions("Novex Dynamics and Apple rise"))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("NVX", "Novex Dynamics", "AAPL", "Apple"));
+  }
 }
