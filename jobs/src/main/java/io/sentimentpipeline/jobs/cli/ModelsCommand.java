@@ -250,9 +250,9 @@ final class ModelsCommand {
           return;
         }
         if (files.containsKey(BundleSpec.FILE)) {
-          throw new PipelineException(
-              ErrorCategory.BAD_INPUT, name + " has a " + BundleSpec.FILE + " without ONNX files (" + spec.onnxNote()
-                  + "); registered files are never replaced, so retrain it to get an ONNX export");
+          out().println(name + " has no ONNX files: " + spec.onnxNote() + ". Its " + BundleSpec.FILE
+              + " is registered and never replaced, so it scores with PyTorch; nothing changed.");
+          return;
         }
         BundleExport.Result export = BundleExport.export(files, spec, name);
         if (export.files().isEmpty()) {

@@ -42,7 +42,7 @@ public final class BundleExport {
       return new Result(Map.of(), spec.withOnnx(null, null, e.getMessage(), Map.of()));
     }
     SafetensorsWeights weights =
-        SafetensorsWeights.read(BundleSpec.file(files, BundleSpec.WEIGHTS, where), BundleSpec.WEIGHTS + where);
+        SafetensorsWeights.read(BundleSpec.file(files, BundleSpec.WEIGHTS, bundle), BundleSpec.WEIGHTS + where);
     byte[] fp32;
     try {
       fp32 = OnnxExport.fp32(ByteBuffer.wrap(base), "base encoder " + spec.baseEncoder(), weights, spec.pooling(), spec.temperature());

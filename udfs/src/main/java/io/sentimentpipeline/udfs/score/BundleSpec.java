@@ -121,7 +121,7 @@ public record BundleSpec(
   public static BundleSpec read(Map<String, byte[]> files, String bundle) throws IOException {
     String where = " of model bundle " + bundle;
     if (!files.containsKey(FILE)) {
-      return legacy(files, where);
+      return legacy(files, bundle);
     }
     ObjectMapper json = new ObjectMapper();
     JsonNode root = json.readTree(files.get(FILE));
@@ -167,10 +167,11 @@ public record BundleSpec(
   }
 
   /** A bundle from before {@value #FILE}: settings from the files that held them then. */
-  private static BundleSpec legacy(Map<String, byte[]> files, String where) throws IOException {
+  private static BundleSpec legacy(Map<String, byte[]> files, String bundle) throws IOException {
+    String where = " of model bundle " + bundle;
     ObjectMapper json = new ObjectMapper();
-    List<String> labels = json.readValue(file(files, LABELS, where), new TypeReference<List<String>>() {});
-    JsonNode training = json.readTree(file(files, TRAINING_CONFIG, where));
+    List<String> labels = json.readValue(file(files, LABELS, bundle), new TypeReference<List<String>>() {});
+    JsonNode training = json.readTree(file(files, TRAINING_CONFIG, bundle));
     double temperature =
         files.containsKey(CALIBRATION)
             ? json.readTree(files.get(CALIBRATION)).path("temperature").asDouble(Double.NaN)
@@ -198,11 +199,12 @@ public record BundleSpec(
     return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
   }
 
-  static byte[] file(Map<String, byte[]> files, String name, String where) {
+  /** The content of file {@code name}, or an error naming the bundle and the files it has. */
+  static byte[] file(Map<String, byte[]> files, String name, String bundle) {
     byte[] content = files.get(name);
     if (content == null) {
       throw new IllegalArgumentException(
-          "no " + name + where + " (it has " + files.keySet().stream().sorted().toList() + ")");
+          "model bundle " + bundle + " has no " + name + " (it has " + files.keySet().stream().sorted().toList() + ")");
     }
     return content;
   }

@@ -93,7 +93,7 @@ public final class ScoringModel implements AutoCloseable {
       throws IOException {
     String where = " of model bundle " + bundleChecksum;
     BundleSpec spec = BundleSpec.read(files, bundleChecksum);
-    BertConfig config = BertConfig.fromHuggingFaceJson(BundleSpec.file(files, CONFIG, where), CONFIG + where);
+    BertConfig config = BertConfig.fromHuggingFaceJson(BundleSpec.file(files, CONFIG, bundleChecksum), CONFIG + where);
     if (spec.maxLength() > config.maxPositions()) {
       throw new IllegalArgumentException(
           "model bundle " + bundleChecksum + ": max length " + spec.maxLength() + " exceeds the encoder's "
@@ -103,7 +103,7 @@ public final class ScoringModel implements AutoCloseable {
     LOG.info("Scoring with model bundle {} on {}", bundleChecksum, choice);
     Backend backend =
         choice.engine() == ScoringOptions.Engine.ONNXRUNTIME
-            ? new OnnxRuntimeBackend(BundleSpec.file(files, choice.onnxFile(), where), choice.onnxFile() + where,
+            ? new OnnxRuntimeBackend(BundleSpec.file(files, choice.onnxFile(), bundleChecksum), choice.onnxFile() + where,
                 options.intraOpThreads(), spec.labels().size())
             : pytorch(files, bundleChecksum, device, spec, config, options.predictors());
     return new ScoringModel(bundleChecksum, device, spec, choice, backend);
@@ -113,7 +113,7 @@ public final class ScoringModel implements AutoCloseable {
       Map<String, byte[]> files, String bundleChecksum, Device device, BundleSpec spec, BertConfig config, int predictors)
       throws IOException {
     String where = " of model bundle " + bundleChecksum;
-    SafetensorsWeights weights = SafetensorsWeights.read(BundleSpec.file(files, WEIGHTS, where), WEIGHTS + where);
+    SafetensorsWeights weights = SafetensorsWeights.read(BundleSpec.file(files, WEIGHTS, bundleChecksum), WEIGHTS + where);
     Model model = Model.newInstance("sentiment-" + bundleChecksum, device, ENGINE);
     try {
       NDManager manager = model.getNDManager();
