@@ -22,8 +22,8 @@ import java.util.function.Function;
  *
  * <p>{@link #int8} quantizes that graph's Linear weights to int8, per output channel, symmetric, as
  * ORT's com.microsoft {@code DynamicQuantizeMatMul}: activations are quantized to uint8 per batch
- * inside the op and the u8 x s8 product runs in MLAS's integer GEMM (VNNI or AMX where the CPU has
- * them). That is the very kernel ORT's optimizer fuses {@code quantize_dynamic}'s
+ * inside the op and the u8 x s8 product runs in MLAS's integer GEMM, which picks its AVX-512 VNNI
+ * or AMX kernel from the CPU's flags. That is the very kernel ORT's optimizer fuses {@code quantize_dynamic}'s
  * DynamicQuantizeLinear + MatMulInteger + Mul pattern into, written directly so no fusion has to
  * happen at load time; QDQ would also end there but adds nodes for nothing. The head stays float.
  */
