@@ -54,6 +54,9 @@ final class OnnxRuntimeBackend implements ScoringModel.Backend {
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // Pool threads sleep between ops instead of spinning, as libtorch's do (OMP_WAIT_POLICY=PASSIVE):
+      // executors share their cores with other tasks and JVMs.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       session = env.createSession(model, options);
       if (!session.getOutputNames().contains(OnnxExport.PROBABILITIES)) {
         session.close();
