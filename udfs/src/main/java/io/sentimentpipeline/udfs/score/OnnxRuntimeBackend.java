@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -100,7 +101,14 @@ final class OnnxRuntimeBackend implements ScoringModel.Backend {
               ? Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types)
               : Map.of("input_ids", ids, "attention_mask", mask);
       try (OrtSession.Result result = session.run(inputs)) {
-        FloatBuffer probabilities = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        OnnxTensor output = (OnnxTensor) result.get(0);
+        long[] outShape = output.getInfo().getShape();
+        if (outShape.length != 2 || outShape[0] != rows || outShape[1] != labels) {
+          throw new IllegalStateException(
+              description + " returned probabilities of shape " + Arrays.toString(outShape) + " for " + rows
+                  + " sequences; the bundle has " + labels + " labels");
+        }
+        FloatBuffer probabilities = output.getFloatBuffer();
         float[][] out = new float[rows][labels];
         for (int r = 0; r < rows; r++) {
           probabilities.get(out[r]);
