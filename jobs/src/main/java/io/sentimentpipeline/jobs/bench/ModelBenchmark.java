@@ -1,20 +1,31 @@
 package io.sentimentpipeline.jobs.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.sentimentpipeline.udfs.model.BertEncoder;
 import io.sentimentpipeline.udfs.model.EncoderImporter;
 import io.sentimentpipeline.udfs.model.Pooling;
+import io.sentimentpipeline.udfs.model.SafetensorsWriter;
 import io.sentimentpipeline.udfs.model.SentimentClassifier;
+import io.sentimentpipeline.udfs.score.BundleExport;
+import io.sentimentpipeline.udfs.score.BundleSpec;
+import io.sentimentpipeline.udfs.score.ScoringModel;
+import io.sentimentpipeline.udfs.score.ScoringOptions;
 import io.sentimentpipeline.udfs.train.ParameterSync;
 import io.sentimentpipeline.udfs.train.SentimentTrainer;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 import io.sentimentpipeline.udfs.train.TrainingExample;
 import io.sentimentpipeline.udfs.train.TrainingHistory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -22,7 +33,8 @@ import java.util.Random;
  * seq}), measured the way {@code shared/peers/bert_peer.py --mode infer|train} measures plain
  * PyTorch: timed windows after a warm-up, the median window reported. Inference is the forward pass
  * with the head and softmax; training is AdamW steps (lr 2e-5, weight decay 0.01, global-norm clipping
- * at 1) with dropout on. No Spark.
+ * at 1) with dropout on. No Spark. Inference on ONNX Runtime exports the same classifier as a bundle
+ * would ({@link BundleExport}) and times {@link ScoringModel#probabilities} on the int8 or fp32 graph.
  */
 public final class ModelBenchmark {
 
@@ -30,21 +42,36 @@ public final class ModelBenchmark {
   public enum Mode { INFER, TRAIN }
 
   /** The result: one line shaped like the peer's, e.g. {@code pipeline-infer model=... docs_per_s=...}. */
-  public record Result(Mode mode, String encoder, int batch, int seq, int threads, double perSecond, double[] windows) {
+  public record Result(
+      Mode mode, String encoder, int batch, int seq, int threads, double perSecond, double[] windows, String engine) {
     @Override
     public String toString() {
       return String.format(
-          Locale.ROOT, "pipeline-%s model=%s batch=%d seq=%d threads=%d %s=%.2f windows=%s engine=djl-pytorch",
+          Locale.ROOT, "pipeline-%s model=%s batch=%d seq=%d threads=%d %s=%.2f windows=%s engine=%s",
           mode.name().toLowerCase(Locale.ROOT), encoder, batch, seq, threads,
           mode == Mode.INFER ? "docs_per_s" : "samples_per_s", perSecond,
-          Arrays.toString(Arrays.stream(windows).map(w -> Math.round(w * 100) / 100.0).toArray()).replace(" ", ""));
+          Arrays.toString(Arrays.stream(windows).map(w -> Math.round(w * 100) / 100.0).toArray()).replace(" ", ""),
+          engine);
     }
   }
 
   private ModelBenchmark() {}
 
+  /** PyTorch (training, or inference through the trainer's predict path). */
   public static Result run(Mode mode, String encoderName, int batch, int seq, int threads, double seconds, int windows)
       throws IOException {
+    return run(mode, encoderName, batch, seq, threads, seconds, windows, ScoringOptions.Engine.PYTORCH, ScoringOptions.Precision.FP32);
+  }
+
+  /** As above; inference with {@code engine} ONNXRUNTIME runs the exported graph of {@code precision}. */
+  public static Result run(
+      Mode mode, String encoderName, int batch, int seq, int threads, double seconds, int windows,
+      ScoringOptions.Engine engine, ScoringOptions.Precision precision)
+      throws IOException {
+    boolean onnx = engine == ScoringOptions.Engine.ONNXRUNTIME;
+    if (onnx && mode != Mode.INFER) {
+      throw new IllegalArgumentException("ONNX Runtime only scores; use --engine pytorch with --mode train");
+    }
     List<TrainingExample> examples = randomExamples(batch * 4, seq, 30522);
     double[] rates = new double[windows];
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
@@ -53,14 +80,62 @@ public final class ModelBenchmark {
       SentimentClassifier model = new SentimentClassifier(encoder, Pooling.CLS, 2, 0.1f);
       model.initializeParameters(manager);
       double window = seconds / windows;
-      measure(mode, model, examples, batch, Math.max(1.0, window / 2)); // warm-up
-      for (int w = 0; w < windows; w++) {
-        rates[w] = measure(mode, model, examples, batch, window);
+      if (onnx) {
+        try (ScoringModel scoring = onnxModel(model, encoderName, seq, precision, threads)) {
+          List<long[]> ids = examples.subList(0, batch).stream().map(TrainingExample::inputIds).toList();
+          measureOnnx(scoring, ids, Math.max(1.0, window / 2)); // warm-up
+          for (int w = 0; w < windows; w++) {
+            rates[w] = measureOnnx(scoring, ids, window);
+          }
+        }
+      } else {
+        measure(mode, model, examples, batch, Math.max(1.0, window / 2)); // warm-up
+        for (int w = 0; w < windows; w++) {
+          rates[w] = measure(mode, model, examples, batch, window);
+        }
       }
     }
     double[] sorted = rates.clone();
     Arrays.sort(sorted);
-    return new Result(mode, encoderName, batch, seq, threads, sorted[windows / 2], rates);
+    String engineName = onnx ? "onnxruntime-" + precision.name().toLowerCase(Locale.ROOT) : "djl-pytorch";
+    return new Result(mode, encoderName, batch, seq, threads, sorted[windows / 2], rates, engineName);
+  }
+
+  /** The classifier as a bundle exports it, loaded for scoring on ONNX Runtime. */
+  private static ScoringModel onnxModel(
+      SentimentClassifier model, String encoderName, int seq, ScoringOptions.Precision precision, int threads)
+      throws IOException {
+    ByteArrayOutputStream weights = new ByteArrayOutputStream();
+    SafetensorsWriter.write(SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), "", weights);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(BundleSpec.WEIGHTS, weights.toByteArray());
+    Path config = Files.createTempFile("bench-config", ".json");
+    try {
+      model.encoder().config().writeHuggingFaceJson(config);
+      files.put(BundleSpec.MODEL_CONFIG, Files.readAllBytes(config));
+    } finally {
+      Files.delete(config);
+    }
+    List<String> labels = List.of("negative", "positive");
+    BundleSpec spec = new BundleSpec(encoderName, Pooling.CLS, seq, labels, 1.0, BundleSpec.DOCUMENT, null, null, "", BundleSpec.checksumsOf(files));
+    BundleExport.Result export = BundleExport.export(files, spec, "benchmark");
+    if (export.files().isEmpty()) {
+      throw new IllegalArgumentException("encoder " + encoderName + " cannot be exported to ONNX: " + export.spec().onnxNote());
+    }
+    files.putAll(export.files());
+    files.put(BundleSpec.FILE, export.spec().toJson());
+    ScoringOptions options = new ScoringOptions(ScoringOptions.Engine.ONNXRUNTIME, precision, 1, threads);
+    return ScoringModel.load(files, "benchmark", Device.cpu(), options);
+  }
+
+  private static double measureOnnx(ScoringModel model, List<long[]> batch, double seconds) {
+    long start = System.nanoTime();
+    long done = 0;
+    while ((System.nanoTime() - start) / 1e9 < seconds) {
+      model.probabilities(batch, batch.size());
+      done += batch.size();
+    }
+    return done / ((System.nanoTime() - start) / 1e9);
   }
 
   /** Sequences or samples per second over at least {@code seconds}. */

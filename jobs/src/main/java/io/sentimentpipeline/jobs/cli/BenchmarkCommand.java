@@ -1,11 +1,13 @@
 package io.sentimentpipeline.jobs.cli;
 
 import io.sentimentpipeline.jobs.bench.ModelBenchmark;
+import io.sentimentpipeline.udfs.score.ScoringOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,7 +24,10 @@ import picocli.CommandLine.Spec;
       "Time the model code on fixed-shape random inputs (no Spark) and, with --peer, run",
       "shared/peers/bert_peer.py with the same mode, model, batch, sequence length and threads right",
       "after, in the same command, and print both lines and their ratio.",
-      "Example: pipeline benchmark --mode infer --batch 32 --seq 128 --threads 2 --peer ../shared/peers/bert_peer.py"
+      "after, in the same command, and print both lines and their ratio. --engine onnxruntime times",
+      "inference on the ONNX graph a bundle exports (--precision int8 or fp32) instead of DJL PyTorch.",
+      "Example: pipeline benchmark --mode infer --batch 32 --seq 128 --threads 2 --peer ../shared/peers/bert_peer.py",
+      "Example: pipeline benchmark --mode infer --engine onnxruntime --precision int8 --batch 32 --seq 128 --threads 2"
     })
 final class BenchmarkCommand implements Callable<Integer> {
 
@@ -54,6 +59,12 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--windows", defaultValue = "5", description = "Timed windows; the median is reported (default: ${DEFAULT-VALUE}).")
   int windows;
 
+  @Option(names = "--engine", defaultValue = "pytorch", description = "pytorch or onnxruntime (inference only) (default: ${DEFAULT-VALUE}).")
+  String engine;
+
+  @Option(names = "--precision", defaultValue = "int8", description = "With --engine onnxruntime: int8 or fp32 (default: ${DEFAULT-VALUE}).")
+  String precision;
+
   @Option(names = "--peer", description = "Path of bert_peer.py to run after ours (with /usr/bin/python3).")
   Path peer;
 
@@ -62,7 +73,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     // Must be set before the PyTorch engine loads in this JVM.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    ModelBenchmark.Result ours = ModelBenchmark.run(mode, encoder, batch, seq, threads, seconds, windows);
+    ModelBenchmark.Result ours =
+        ModelBenchmark.run(mode, encoder, batch, seq, threads, seconds, windows,
+            choice("--engine", engine, ScoringOptions.Engine.class), choice("--precision", precision, ScoringOptions.Precision.class));
     var out = spec.commandLine().getOut();
     out.println(ours);
     if (peer != null) {
@@ -78,6 +91,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), option + " must be one of "
+            + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + value + "'");
   }
 
   private String runPeer() throws Exception {

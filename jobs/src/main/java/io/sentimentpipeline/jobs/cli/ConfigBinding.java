@@ -24,6 +24,7 @@ import io.sentimentpipeline.jobs.train.TrainConfig;
 import io.sentimentpipeline.udfs.model.Pooling;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.score.ChunkAggregation;
+import io.sentimentpipeline.udfs.score.ScoringOptions;
 import io.sentimentpipeline.udfs.text.CompanyNames;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 import java.nio.charset.Charset;
@@ -31,9 +32,11 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -258,8 +261,24 @@ final class ConfigBinding {
         aggregation,
         s.getDouble("neutral-band"),
         s.getBoolean("backfill"),
+        choice(s, "engine", ScoringOptions.Engine.class),
+        choice(s, "precision", ScoringOptions.Precision.class),
         tokenize,
         entities);
+  }
+
+  /** {@code score.<key>}: one of the enum's values, lower case. */
+  private static <E extends Enum<E>> E choice(Config s, String key, Class<E> type) {
+    String value = s.getString(key);
+    for (E option : type.getEnumConstants()) {
+      if (option.name().equalsIgnoreCase(value)) {
+        return option;
+      }
+    }
+    throw new ConfigError(
+        "score." + key,
+        "must be one of " + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()
+            + ", got '" + value + "'");
   }
 
   private static AlertsConfig alerts(Config a) {

@@ -2,13 +2,20 @@ package io.sentimentpipeline.jobs.cli;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.sentimentpipeline.jobs.ErrorCategory;
+import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
+import io.sentimentpipeline.udfs.score.BundleExport;
+import io.sentimentpipeline.udfs.score.BundleSpec;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,13 +26,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pipeline models list | show | promote | rollback | retire}: the model registry by hand.
- * Each change is one Delta commit on {@code ml.models} (status plus who, when and why) and rows in
+ * {@code pipeline models list | show | promote | rollback | retire | export-onnx}: the model registry
+ * by hand. Each change is one Delta commit on {@code ml.models} (status plus who, when and why) and rows in
  * the append-only {@code ml.model_events}.
  */
 @Command(
     name = "models",
-    header = "List, show, promote, roll back or retire model versions in ml.models.",
+    header = "List, show, promote, roll back, retire or export model versions in ml.models.",
     description = "List, inspect, promote, roll back and retire model versions in ml.models.",
     mixinStandardHelpOptions = true,
     subcommands = {
@@ -33,7 +40,8 @@ import picocli.CommandLine.Parameters;
       ModelsCommand.Show.class,
       ModelsCommand.Promote.class,
       ModelsCommand.Rollback.class,
-      ModelsCommand.Retire.class
+      ModelsCommand.Retire.class,
+      ModelsCommand.ExportOnnx.class
     })
 final class ModelsCommand {
 
@@ -215,6 +223,49 @@ final class ModelsCommand {
       ModelRegistry.IfChampion ifChampion = force ? ModelRegistry.IfChampion.RETIRE : ModelRegistry.IfChampion.REFUSE;
       printEvents(this, registry(spark, config).retire(model, version, ifChampion, change),
           model + " v" + version + " is already retired; nothing changed.");
+    }
+  }
+
+  @Command(
+      name = "export-onnx",
+      description = {
+        "Add model.onnx and model.int8.onnx (and bundle.json) to a version trained before training wrote them,",
+        "so it scores with ONNX Runtime (score.engine). The bundle is verified against ml.models first; the new",
+        "files' digests are recorded there. A base encoder without an ONNX graph is reported and nothing changes.",
+        "Example: pipeline models export-onnx review-sentiment 3"
+      })
+  static final class ExportOnnx extends OneVersion {
+
+    @Override
+    void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
+      ModelRegistry registry = registry(spark, config);
+      String name = model + " v" + version;
+      Map<String, byte[]> files = registry.verifiedBundle(model, version);
+      Map<String, byte[]> added;
+      try {
+        BundleSpec spec = BundleSpec.read(files, name);
+        if (spec.onnxFp32() != null) {
+          out().println(name + " already has " + spec.onnxFp32() + (spec.onnxInt8() == null ? "" : " and " + spec.onnxInt8())
+              + "; nothing changed.");
+          return;
+        }
+        if (files.containsKey(BundleSpec.FILE)) {
+          out().println(name + " has no ONNX files: " + spec.onnxNote() + ". Its " + BundleSpec.FILE
+              + " is registered and never replaced, so it scores with PyTorch; nothing changed.");
+          return;
+        }
+        BundleExport.Result export = BundleExport.export(files, spec, name);
+        if (export.files().isEmpty()) {
+          out().println(name + " cannot be exported: " + export.spec().onnxNote() + ". It scores with PyTorch; nothing changed.");
+          return;
+        }
+        added = new TreeMap<>(export.files());
+        added.put(BundleSpec.FILE, export.spec().toJson());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new PipelineException(ErrorCategory.BAD_INPUT, "Cannot export " + name + ": " + e.getMessage(), e);
+      }
+      String checksum = registry.addBundleFiles(model, version, added);
+      out().println("Exported " + name + ": added " + String.join(", ", added.keySet()) + "; bundle checksum now " + checksum + ".");
     }
   }
 }

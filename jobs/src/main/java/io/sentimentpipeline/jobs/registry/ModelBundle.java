@@ -56,6 +56,31 @@ public final class ModelBundle {
     return digests;
   }
 
+  /**
+   * Adds files to an existing bundle (e.g. its ONNX export) and rewrites its checksums file over
+   * {@code registered} plus them; returns the new per-file digests. A file the registry already
+   * records is never replaced; one it does not (left by an interrupted earlier add) may be.
+   */
+  public static SortedMap<String, String> add(
+      String location, Map<String, String> registered, Map<String, byte[]> added, Configuration hadoop) throws IOException {
+    Path dir = new Path(location);
+    FileSystem fs = fileSystem(dir, hadoop);
+    SortedMap<String, String> digests = new TreeMap<>(registered);
+    for (Map.Entry<String, byte[]> file : new TreeMap<>(added).entrySet()) {
+      if (registered.containsKey(file.getKey()) || file.getKey().equals(CHECKSUMS)) {
+        throw new IOException("model bundle " + location + " already has " + file.getKey() + "; registered files are never replaced");
+      }
+      try (OutputStream out = fs.create(new Path(dir, file.getKey()), true)) {
+        out.write(file.getValue());
+      }
+      digests.put(file.getKey(), sha256(file.getValue()));
+    }
+    try (OutputStream out = fs.create(new Path(dir, CHECKSUMS), true)) {
+      out.write(listing(digests));
+    }
+    return digests;
+  }
+
   /** The bundle's id: the SHA-256 of its checksums file, i.e. over the per-file digests. */
   public static String checksum(Map<String, String> digests) {
     return sha256(listing(digests));

@@ -14,6 +14,7 @@ import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.train.EpochResult;
 import io.sentimentpipeline.udfs.train.TrainingHistory;
+import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -22,12 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -512,6 +515,44 @@ public final class ModelRegistry {
     createIfMissing(EVENTS, EVENTS_SCHEMA);
     warehouse.append(spark.createDataFrame(events.stream().map(Event::toRow).toList(), EVENTS_SCHEMA), EVENTS);
     warehouse.register(spark, EVENTS);
+  }
+
+  /** One version's bundle files, verified against the digests ml.models recorded (exit 65 if not). */
+  public Map<String, byte[]> verifiedBundle(String modelName, int version) {
+    return ModelBundle.readVerified(championOf(version(modelName, version)), spark.sparkContext().hadoopConfiguration());
+  }
+
+  /**
+   * Adds files to a version's bundle (its ONNX export) and records their digests: the version's
+   * {@code bundle_files} and {@code bundle_checksum} change in one commit, its status does not, so
+   * scorers read and verify the new files from the next run on. Returns the new bundle checksum.
+   */
+  public String addBundleFiles(String modelName, int version, Map<String, byte[]> added) {
+    Row row = version(modelName, version);
+    Champion current = championOf(row);
+    Map<String, String> registered = current.bundleFiles();
+    if (registered.isEmpty()) {
+      throw new PipelineException(
+          ErrorCategory.USAGE_OR_CONFIG,
+          describe(row) + " was registered before ml.models recorded per-file digests; retrain it to add files");
+    }
+    SortedMap<String, String> digests;
+    try {
+      digests = ModelBundle.add(current.bundlePath(), registered, added, spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new PipelineException(ErrorCategory.BAD_INPUT, "Cannot add files to model bundle " + current.bundlePath() + ": " + e.getMessage(), e);
+    }
+    List<Column> entries = new ArrayList<>();
+    digests.forEach((name, digest) -> {
+      entries.add(lit(name));
+      entries.add(lit(digest));
+    });
+    String checksum = ModelBundle.checksum(digests);
+    merge(conformed().where(key(modelName, version))
+        .withColumn("bundle_files", functions.map(entries.toArray(Column[]::new)))
+        .withColumn("bundle_checksum", lit(checksum)));
+    warehouse.register(spark, MODELS);
+    return checksum;
   }
 
   private void verifyBundle(Row row) {

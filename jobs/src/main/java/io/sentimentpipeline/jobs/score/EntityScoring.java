@@ -16,6 +16,7 @@ import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.PairEncoder;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
+import io.sentimentpipeline.udfs.score.BundleSpec;
 import io.sentimentpipeline.udfs.score.ExecutorModelCache;
 import io.sentimentpipeline.udfs.score.ScoreMapper;
 import io.sentimentpipeline.udfs.score.ScoringModel;
@@ -152,9 +153,11 @@ final class EntityScoring {
           ExecutorModelCache.get(
               champion.bundleChecksum(),
               device.device(),
-              SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
+              config.scoringOptions(
+                  SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
+                  TaskContext.get().cpus()),
               () -> ModelBundle.readVerified(champion, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
-      if (!ScoringModel.TEXT_PAIR.equals(model.inputKind())) {
+      if (!BundleSpec.TEXT_PAIR.equals(model.inputKind())) {
         throw new PipelineException(ErrorCategory.BAD_INPUT,
             champion.describe() + " is registered as an entity model but its bundle reads '" + model.inputKind()
                 + "', not text pairs; retrain it with `./pipeline train --target entity --domain " + champion.domain() + "`");

@@ -5,6 +5,7 @@ import io.sentimentpipeline.jobs.config.Domain;
 import io.sentimentpipeline.jobs.config.EntityConfig;
 import io.sentimentpipeline.jobs.tokenize.TokenizeConfig;
 import io.sentimentpipeline.udfs.score.ChunkAggregation;
+import io.sentimentpipeline.udfs.score.ScoringOptions;
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import java.util.List;
  *
  * @param backfill true: every document without a score from the champion gets one (a new champion
  *     rescores the whole corpus); false: only documents of the run date
+ * @param engine the runtime asked for ({@code score.engine}); the bundle may force a fallback
+ * @param precision the ONNX model asked for ({@code score.precision})
  */
 public record ScoreConfig(
     List<Domain> domains,
@@ -25,6 +28,8 @@ public record ScoreConfig(
     ChunkAggregation chunkAggregation,
     double neutralBand,
     boolean backfill,
+    ScoringOptions.Engine engine,
+    ScoringOptions.Precision precision,
     TokenizeConfig tokenize,
     EntityConfig entities)
     implements Serializable {
@@ -49,10 +54,18 @@ public record ScoreConfig(
     if (neutralBand < 0 || neutralBand >= 1) {
       throw new ConfigError("score.neutral-band", "must be in [0, 1), got " + neutralBand);
     }
+    if (engine == null || precision == null) {
+      throw new ConfigError(engine == null ? "score.engine" : "score.precision", "must be set");
+    }
+  }
+
+  /** The scoring options for a task of {@code taskCpus} cores on an executor of {@code executorCores}. */
+  public ScoringOptions scoringOptions(int executorCores, int taskCpus) {
+    return new ScoringOptions(engine, precision, Math.max(1, executorCores), Math.max(1, taskCpus));
   }
 
   /** This configuration scoring {@code only} these domains (the CLI's {@code --domain}). */
   public ScoreConfig withDomains(List<Domain> only) {
-    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, tokenize, entities);
+    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, engine, precision, tokenize, entities);
   }
 }

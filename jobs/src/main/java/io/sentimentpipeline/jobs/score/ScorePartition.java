@@ -26,7 +26,8 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Scores one partition of documents on an executor with the JVM's shared model (loaded once per
- * executor JVM and device by {@link ExecutorModelCache}; the bytes it reads are verified against the
+ * executor JVM and device by {@link ExecutorModelCache}, on the engine {@code score.engine} and
+ * {@code score.precision} ask for and the bundle has, ONNX Runtime using the task's cores; the bytes it reads are verified against the
  * digests in ml.models, since a file may change after the driver checked it).
  * Documents the tokenizer truncated are encoded again up to {@code score.max-document-tokens} and
  * scored in overlapping chunks. Each partition reports how often its JVM has loaded this bundle.
@@ -83,7 +84,9 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         ExecutorModelCache.get(
             champion.bundleChecksum(),
             device.device(),
-            SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
+            config.scoringOptions(
+                SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
+                TaskContext.get().cpus()),
             () -> ModelBundle.readVerified(champion, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
     loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads(champion.bundleChecksum()));
     // score.chunk-overlap is an upper bound: a model with a short window overlaps by at most half of it.

@@ -16,7 +16,8 @@ import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.jobs.registry.Promotion;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
 import io.sentimentpipeline.udfs.model.SafetensorsWriter;
-import io.sentimentpipeline.udfs.score.ScoringModel;
+import io.sentimentpipeline.udfs.score.BundleExport;
+import io.sentimentpipeline.udfs.score.BundleSpec;
 import io.sentimentpipeline.udfs.train.TrainerConfig;
 import io.sentimentpipeline.udfs.train.TrainingExample;
 import java.io.ByteArrayOutputStream;
@@ -294,7 +295,6 @@ public final class TrainJob {
     params.put("max-nonfinite-steps-in-a-row", Integer.toString(t.maxNonFiniteStepsInARow()));
     params.put("max-length", Integer.toString(train.tokenize().tokenizer().maxLength()));
     params.put("target", train.target().key());
-    params.put(ScoringModel.INPUT_KIND, train.target().inputKind()); // for BundleSpec to take over
     return params;
   }
 
@@ -312,14 +312,14 @@ public final class TrainJob {
       ByteArrayOutputStream weights = new ByteArrayOutputStream();
       SafetensorsWriter.write(chief.weights(), "", weights);
       Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put("model.safetensors", weights.toByteArray());
-      files.put("config.json", chief.encoderConfigJson().getBytes(StandardCharsets.UTF_8));
+      files.put(BundleSpec.WEIGHTS, weights.toByteArray());
+      files.put(BundleSpec.MODEL_CONFIG, chief.encoderConfigJson().getBytes(StandardCharsets.UTF_8));
       try (InputStream tokenizer = train.tokenize().tokenizer().open()) {
         files.put("tokenizer.json", tokenizer.readAllBytes());
       }
-      files.put(ScoringModel.LABELS, json.writeValueAsBytes(labels));
-      files.put(ScoringModel.CALIBRATION, json.writeValueAsBytes(Map.of("temperature", chief.temperature())));
-      files.put("training-config.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(params));
+      files.put(BundleSpec.LABELS, json.writeValueAsBytes(labels));
+      files.put(BundleSpec.CALIBRATION, json.writeValueAsBytes(Map.of("temperature", chief.temperature())));
+      files.put(BundleSpec.TRAINING_CONFIG, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(params));
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("validation", summary(chief.history().best().validation()));
       metrics.put("test", summary(chief.test()));
@@ -329,10 +329,32 @@ public final class TrainJob {
       metrics.put("steps", chief.history().steps());
       files.put("metrics.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metrics));
       files.put("report.html", TrainingReport.html(title, chief.history(), chief.test(), baseline.validation()).getBytes(StandardCharsets.UTF_8));
+      BundleSpec spec =
+          new BundleSpec(
+              train.encoderWeights(), train.trainer().pooling(), train.tokenize().tokenizer().maxLength(), labels,
+              chief.temperature(), train.target().inputKind(), null, null, "", BundleSpec.checksumsOf(files));
+      files.putAll(onnx(files, spec, title));
       return ModelBundle.write(bundle, files, spark.sparkContext().hadoopConfiguration());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model bundle " + bundle, e);
     }
+  }
+
+  /**
+   * The bundle's ONNX files and its {@code bundle.json}. An export that fails for another reason
+   * than a base without ONNX graph is logged, not fatal: the trained model still scores with PyTorch.
+   */
+  private static Map<String, byte[]> onnx(Map<String, byte[]> files, BundleSpec spec, String title) throws IOException {
+    BundleExport.Result export;
+    try {
+      export = BundleExport.export(files, spec, title);
+    } catch (RuntimeException e) {
+      LOG.warn("ONNX export of {} failed; it scores with PyTorch", title, e);
+      export = new BundleExport.Result(Map.of(), spec.withOnnx(null, null, "export failed: " + e.getMessage(), Map.of()));
+    }
+    Map<String, byte[]> out = new LinkedHashMap<>(export.files());
+    out.put(BundleSpec.FILE, export.spec().toJson());
+    return out;
   }
 
   private static Map<String, Object> summary(ClassificationMetrics metrics) {

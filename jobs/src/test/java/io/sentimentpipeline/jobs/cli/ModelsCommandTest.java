@@ -2,13 +2,20 @@ package io.sentimentpipeline.jobs.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDManager;
 import io.sentimentpipeline.jobs.InProcessCli;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
+import io.sentimentpipeline.udfs.model.EncoderImporter;
+import io.sentimentpipeline.udfs.model.Pooling;
+import io.sentimentpipeline.udfs.model.SafetensorsWriter;
+import io.sentimentpipeline.udfs.model.SentimentClassifier;
+import io.sentimentpipeline.udfs.score.BundleSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +124,59 @@ class ModelsCommandTest extends SparkTestBase {
     InProcessCli.Outcome again = ok(models("promote", MODEL, "2", "--reason", "again"));
     assertThat(again.out()).contains("already champion");
     assertThat(events()).as("a no-op records nothing").hasSize(4);
+  }
+
+  /**
+   * A bundle in the layout from before bundle.json (a MiniLM classifier, random head) gets its ONNX
+   * export: files and digests land in the bundle and ml.models, the bundle verifies, a second
+   * export changes nothing, and a changed model.onnx is then refused by the registry's digests.
+   */
+  @Test
+  void exportOnnxAddsTheOnnxFilesToAnOlderBundleAndRecordsTheirDigests(TestInfo test) throws Exception {
+    freshWarehouse(test);
+    int version = registry.nextVersion(MODEL);
+    String location = registry.bundleLocation(MODEL, version);
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      SentimentClassifier classifier =
+          new SentimentClassifier(EncoderImporter.load("all-minilm-l6-v2", manager), Pooling.CLS, LABELS.size());
+      classifier.initializeParameters(manager);
+      java.io.ByteArrayOutputStream weights = new java.io.ByteArrayOutputStream();
+      SafetensorsWriter.write(SafetensorsWriter.snapshot(classifier.parametersByHuggingFaceName()), "", weights);
+      files.put(BundleSpec.WEIGHTS, weights.toByteArray());
+      Path config = workDir.resolve("export-config.json");
+      classifier.encoder().config().writeHuggingFaceJson(config);
+      files.put(BundleSpec.MODEL_CONFIG, Files.readAllBytes(config));
+    }
+    files.put(BundleSpec.LABELS, "[\"negative\",\"positive\"]".getBytes(StandardCharsets.UTF_8));
+    files.put(BundleSpec.TRAINING_CONFIG,
+        "{\"encoder-weights\":\"all-minilm-l6-v2\",\"pooling\":\"cls\",\"max-length\":\"128\"}".getBytes(StandardCharsets.UTF_8));
+    SortedMap<String, String> digests = ModelBundle.write(location, files, spark.sparkContext().hadoopConfiguration());
+    registry.register(
+        new ModelRegistry.Candidate(
+            MODEL, version, "review", "all-minilm-l6-v2", LABELS, "tok@1/max128", location, ModelBundle.checksum(digests),
+            digests, metrics(90), metrics(90), metrics(80), metrics(80), "run-" + version, Timestamp.valueOf("2026-11-28 10:00:00")),
+        0.01);
+
+    InProcessCli.Outcome export = ok(models("export-onnx", MODEL, Integer.toString(version)));
+    assertThat(export.out()).contains("Exported " + MODEL + " v1: added bundle.json, model.int8.onnx, model.onnx");
+    ModelRegistry.Champion champion = registry.champion("review").orElseThrow();
+    assertThat(champion.bundleFiles()).containsKeys(BundleSpec.FILE, BundleSpec.ONNX_FP32, BundleSpec.ONNX_INT8);
+    assertThat(champion.bundleChecksum()).isNotEqualTo(ModelBundle.checksum(digests));
+    Map<String, byte[]> read = ModelBundle.readVerified(champion, spark.sparkContext().hadoopConfiguration());
+    BundleSpec spec = BundleSpec.read(read, "exported");
+    assertThat(spec.onnxInt8()).isEqualTo(BundleSpec.ONNX_INT8);
+    assertThat(spec.pooling()).isEqualTo(Pooling.CLS);
+    assertThat(ModelBundle.readVerified(location, spark.sparkContext().hadoopConfiguration())).containsKey(BundleSpec.ONNX_FP32);
+
+    assertThat(ok(models("export-onnx", MODEL, Integer.toString(version))).out()).contains("already has model.onnx");
+
+    Path onnx = Path.of(location, BundleSpec.ONNX_FP32);
+    byte[] tampered = Files.readAllBytes(onnx);
+    tampered[tampered.length / 3] ^= 1;
+    Files.write(onnx, tampered);
+    assertThatThrownBy(() -> ModelBundle.readVerified(registry.champion("review").orElseThrow(), spark.sparkContext().hadoopConfiguration()))
+        .hasMessageContaining("model.onnx has sha256");
   }
 
   @Test

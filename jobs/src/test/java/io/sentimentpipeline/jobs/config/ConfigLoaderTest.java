@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentpipeline.jobs.alerts.AlertsConfig;
 import io.sentimentpipeline.jobs.cli.PipelineConfig;
+import io.sentimentpipeline.udfs.score.ScoringOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +73,25 @@ class ConfigLoaderTest {
     assertThat(config.spark().conf()).doesNotContainKey("spark.driver.host").containsKey("spark.executor.memory");
     assertThat(config.warehouse()).startsWith("s3a://");
     assertThat(config.sources()).extracting(SourceConfig::format).containsExactly(SourceFormat.PARQUET, SourceFormat.JSONL);
+  }
+
+  @Test
+  void scoringDefaultsToOnnxRuntimeInt8AndEngineAndPrecisionAreChecked() {
+    PipelineConfig defaults = PipelineConfig.load(null, List.of());
+    assertThat(defaults.score().engine()).isEqualTo(ScoringOptions.Engine.ONNXRUNTIME);
+    assertThat(defaults.score().precision()).isEqualTo(ScoringOptions.Precision.INT8);
+    PipelineConfig pytorch = PipelineConfig.load(null, List.of("score.engine=PyTorch", "score.precision=fp32"));
+    assertThat(pytorch.score().engine()).isEqualTo(ScoringOptions.Engine.PYTORCH);
+    assertThat(pytorch.score().precision()).isEqualTo(ScoringOptions.Precision.FP32);
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("score.engine=tensorrt")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("score.engine")
+        .hasMessageContaining("[onnxruntime, pytorch]")
+        .hasMessageContaining("tensorrt");
+    assertThatThrownBy(() -> PipelineConfig.load(null, List.of("score.precision=fp16")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("score.precision")
+        .hasMessageContaining("[int8, fp32]");
   }
 
   @Test

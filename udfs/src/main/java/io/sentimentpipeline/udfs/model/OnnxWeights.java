@@ -29,7 +29,7 @@ public final class OnnxWeights implements WeightSource {
   private static final int FLOAT = 1;
 
   /** One initializer, its data still in the file's bytes. */
-  private record Initializer(String name, long[] dims, int dataType, ByteBuffer littleEndianFloats) {}
+  record Initializer(String name, long[] dims, int dataType, ByteBuffer littleEndianFloats) {}
 
   private final String description;
   private final Map<String, Initializer> initializers;
@@ -131,7 +131,28 @@ public final class OnnxWeights implements WeightSource {
 
   // ---- parsing ----
 
-  private static OnnxWeights parse(ByteBuffer model, String description) {
+  /** Initializer name of each Linear weight, by Hugging Face name (the exporter writes them back). */
+  Map<String, String> linearWeightInitializers() {
+    return Collections.unmodifiableMap(matMulWeights);
+  }
+
+  /** The initializer of that exact name, or null. */
+  Initializer initializer(String name) {
+    return initializers.get(name);
+  }
+
+  /** The initializer that holds Hugging Face tensor {@code name} as is (not transposed), or null. */
+  Initializer plainInitializer(String name) {
+    Initializer init = initializers.get(name);
+    return init != null ? init : initializers.get("bert." + name);
+  }
+
+  /** The floats of a FLOAT initializer, in the file's layout. */
+  float[] floats(Initializer init) {
+    return decode(init).data();
+  }
+
+  static OnnxWeights parse(ByteBuffer model, String description) {
     ByteBuffer graph = null;
     ProtoReader modelReader = new ProtoReader(model);
     while (modelReader.hasNext()) {
@@ -209,7 +230,7 @@ public final class OnnxWeights implements WeightSource {
     return List.of(name, outputs.get(0), inputs.get(0), inputs.get(1));
   }
 
-  private static Initializer parseTensor(ByteBuffer bytes, String description) {
+  static Initializer parseTensor(ByteBuffer bytes, String description) {
     List<Long> dims = new ArrayList<>();
     int dataType = 0;
     String name = "";

@@ -16,6 +16,7 @@ final class ProtoReader {
 
   private final ByteBuffer buf;
   private int wireType;
+  private int fieldStart;
 
   ProtoReader(ByteBuffer buf) {
     this.buf = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -27,6 +28,7 @@ final class ProtoReader {
 
   /** Reads the next tag and returns its field number; {@link #wireType()} then tells its kind. */
   int nextField() {
+    fieldStart = buf.position();
     long tag = readVarint();
     wireType = (int) (tag & 7);
     return (int) (tag >>> 3);
@@ -70,6 +72,14 @@ final class ProtoReader {
     byte[] chars = new byte[bytes.remaining()];
     bytes.get(chars);
     return new String(chars, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The whole last field, tag included, as a view: call after reading or skipping its value, to
+   * copy a field unchanged into a {@link ProtoWriter}.
+   */
+  ByteBuffer rawField() {
+    return buf.slice(fieldStart, buf.position() - fieldStart);
   }
 
   /** Skips the value of the field whose tag was just read. */

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One {@link ScoringModel} per executor JVM per (bundle checksum, device), loaded on first use
+ * One {@link ScoringModel} per executor JVM per (bundle checksum, device, engine and precision
+ * asked for), loaded on first use
  * (DJL's Spark extension, which would do this, is not available here). All Spark tasks of an
  * executor then share the weights instead of each loading its own copy; concurrent first callers
  * of a key wait for its single load, while other keys load independently. A failed load is not
@@ -25,16 +26,16 @@ public final class ExecutorModelCache {
     Map<String, byte[]> read() throws IOException;
   }
 
-  private record Key(String bundleChecksum, Device device) {}
+  private record Key(String bundleChecksum, Device device, ScoringOptions.Engine engine, ScoringOptions.Precision precision) {}
 
   /** Holds one key's model; its lock makes concurrent first callers wait for one load. */
   private static final class Slot {
     private ScoringModel model;
 
-    synchronized ScoringModel get(Key key, int predictors, BundleReader reader) {
+    synchronized ScoringModel get(Key key, ScoringOptions options, BundleReader reader) {
       if (model == null) {
         try {
-          model = ScoringModel.load(reader.read(), key.bundleChecksum(), key.device(), predictors);
+          model = ScoringModel.load(reader.read(), key.bundleChecksum(), key.device(), options);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read model bundle " + key.bundleChecksum(), e);
         }
@@ -68,12 +69,22 @@ public final class ExecutorModelCache {
    */
   public static ScoringModel get(
       String bundleChecksum, Device device, int predictors, BundleReader reader) {
+    return get(bundleChecksum, device, ScoringOptions.pytorch(predictors), reader);
+  }
+
+  /**
+   * The model of bundle {@code bundleChecksum} on {@code device} with the engine {@code options}
+   * ask for (one ONNX Runtime session or one PyTorch model per JVM), loaded through {@code reader}
+   * if this JVM does not hold it yet; the predictor and thread counts of the first call win.
+   */
+  public static ScoringModel get(
+      String bundleChecksum, Device device, ScoringOptions options, BundleReader reader) {
     if (HOOK_REGISTERED.compareAndSet(false, true)) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(ExecutorModelCache::closeAll, "executor-model-cache-close"));
     }
-    Key key = new Key(bundleChecksum, device);
-    return SLOTS.computeIfAbsent(key, k -> new Slot()).get(key, predictors, reader);
+    Key key = new Key(bundleChecksum, device, options.engine(), options.precision());
+    return SLOTS.computeIfAbsent(key, k -> new Slot()).get(key, options, reader);
   }
 
   /** Models loaded in this JVM so far: for logs, metrics and tests. */

@@ -6,9 +6,6 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.translate.TranslateException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentimentpipeline.udfs.model.BertConfig;
 import io.sentimentpipeline.udfs.model.BertEncoder;
 import io.sentimentpipeline.udfs.model.EncoderImporter;
@@ -23,127 +20,109 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A fine-tuned classifier loaded from a model bundle's files, ready to score on one DJL device.
- * Several Spark task threads of an executor share one instance (see {@link ExecutorModelCache}):
- * the weights are loaded once, and each batch borrows one of a fixed pool of DJL predictors
- * (a predictor is not thread-safe; the model is).
+ * A fine-tuned classifier loaded from a model bundle's files, ready to score. Several Spark task
+ * threads of an executor share one instance (see {@link ExecutorModelCache}): the weights are
+ * loaded once. The bundle's {@link BundleSpec} says how to run it; {@link ScoringOptions#choose}
+ * picks ONNX Runtime (one thread-safe session, int8 or fp32 graph) or PyTorch (a fixed pool of DJL
+ * predictors: a predictor is not thread-safe, the model is).
  *
- * <p>Scoring groups inputs by length to cut padding, runs with dropout and autograd off, and frees
- * each batch's tensors with the predictor's per-call manager, so memory stays flat however many
- * documents pass through. Probabilities are softmax(logits / T), with T from {@code
- * calibration.json} (1 when the bundle has none).
+ * <p>Scoring groups inputs by length to cut padding. On PyTorch it runs with dropout and autograd
+ * off and frees each batch's tensors with the predictor's per-call manager; on ONNX Runtime each
+ * task thread pads into its own reused direct buffers. Probabilities are softmax(logits / T), with
+ * T from the bundle (1 when it has none); the ONNX graphs hold T and the softmax themselves.
  */
 public final class ScoringModel implements AutoCloseable {
 
-  public static final String WEIGHTS = "model.safetensors";
-  public static final String CONFIG = "config.json";
-  public static final String LABELS = "labels.json";
-  public static final String TRAINING_CONFIG = "training-config.json";
-  public static final String CALIBRATION = "calibration.json";
-  /**
-   * Key of {@code training-config.json} saying what the model reads: {@code document} (one text;
-   * bundles without the key) or {@code text-pair} (an entity model's text and entity).
-   */
-  public static final String INPUT_KIND = "input-kind";
-  public static final String TEXT_PAIR = "text-pair";
+  public static final String WEIGHTS = BundleSpec.WEIGHTS;
+  public static final String CONFIG = BundleSpec.MODEL_CONFIG;
+  public static final String LABELS = BundleSpec.LABELS;
+  public static final String TRAINING_CONFIG = BundleSpec.TRAINING_CONFIG;
+  public static final String CALIBRATION = BundleSpec.CALIBRATION;
 
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringModel.class);
   private static final String ENGINE = "PyTorch";
+
+  /** Runs one padded-length-grouped batch ({@code tokenTypeIds} null for single texts); thread-safe. */
+  interface Backend extends AutoCloseable {
+    float[][] predict(List<long[]> batch, List<long[]> tokenTypeIds);
+
+    @Override
+    void close();
+  }
 
   private final String bundleChecksum;
   private final Device device;
-  private final List<String> labels;
-  private final double temperature;
-  private final int maxLength;
-  private final Pooling pooling;
-  private final String inputKind;
-  private final Model model;
-  private final List<Predictor<ScoringTranslator.Input, float[][]>> predictors;
-  private final BlockingQueue<Predictor<ScoringTranslator.Input, float[][]>> idle;
+  private final BundleSpec spec;
+  private final ScoringOptions.Choice choice;
+  private final Backend backend;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ScoringModel(
-      String bundleChecksum,
-      Device device,
-      List<String> labels,
-      double temperature,
-      int maxLength,
-      Pooling pooling,
-      String inputKind,
-      Model model,
-      int predictorCount) {
-    this.inputKind = inputKind;
+  private ScoringModel(String bundleChecksum, Device device, BundleSpec spec, ScoringOptions.Choice choice, Backend backend) {
     this.bundleChecksum = bundleChecksum;
     this.device = device;
-    this.labels = List.copyOf(labels);
-    this.temperature = temperature;
-    this.maxLength = maxLength;
-    this.pooling = pooling;
-    this.model = model;
-    this.predictors = new ArrayList<>();
-    this.idle = new ArrayBlockingQueue<>(predictorCount);
-    ScoringTranslator translator = new ScoringTranslator(temperature);
-    for (int i = 0; i < predictorCount; i++) {
-      Predictor<ScoringTranslator.Input, float[][]> predictor = model.newPredictor(translator, device);
-      predictors.add(predictor);
-      idle.add(predictor);
-    }
+    this.spec = spec;
+    this.choice = choice;
+    this.backend = backend;
   }
 
-  /**
-   * Loads a bundle's classifier onto {@code device}.
-   *
-   * @param files the bundle's files by name, already verified against its checksums by the caller
-   * @param bundleChecksum the bundle's id (digest of its checksum file), for names and messages
-   * @param predictors how many batches may run at once (e.g. the executor's task slots)
-   */
+  /** Loads a bundle's classifier onto {@code device} with PyTorch ({@code predictors} batches at once). */
   public static ScoringModel load(
       Map<String, byte[]> files, String bundleChecksum, Device device, int predictors)
       throws IOException {
-    if (predictors < 1) {
-      throw new IllegalArgumentException("predictors must be at least 1, got " + predictors);
-    }
-    String where = " of model bundle " + bundleChecksum;
-    ObjectMapper json = new ObjectMapper();
-    List<String> labels = json.readValue(file(files, LABELS, bundleChecksum), new TypeReference<List<String>>() {});
-    JsonNode training = json.readTree(file(files, TRAINING_CONFIG, bundleChecksum));
-    Pooling pooling = pooling(training.path("pooling").asText(""), TRAINING_CONFIG + where);
-    float dropout = (float) training.path("dropout").asDouble(BertEncoder.DEFAULT_DROPOUT);
-    int maxLength = training.path("max-length").asInt(0);
-    double temperature =
-        files.containsKey(CALIBRATION)
-            ? json.readTree(files.get(CALIBRATION)).path("temperature").asDouble(Double.NaN)
-            : 1.0;
-    if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException(
-          CALIBRATION + where + " needs a finite \"temperature\" > 0, got " + temperature);
-    }
-    BertConfig config = BertConfig.fromHuggingFaceJson(file(files, CONFIG, bundleChecksum), CONFIG + where);
-    if (maxLength < 3 || maxLength > config.maxPositions()) {
-      throw new IllegalArgumentException(
-          TRAINING_CONFIG + where + ": \"max-length\" must be in 3.." + config.maxPositions()
-              + " (the encoder's positions), got " + training.path("max-length"));
-    }
-    SafetensorsWeights weights =
-        SafetensorsWeights.read(file(files, WEIGHTS, bundleChecksum), WEIGHTS + where);
+    return load(files, bundleChecksum, device, ScoringOptions.pytorch(predictors));
+  }
 
+  /**
+   * Loads a bundle's classifier with the engine {@code options} choose for it, logging the choice
+   * (and why, when it is not what was asked).
+   *
+   * @param files the bundle's files by name, already verified against the registry's digests by the
+   *     caller; {@link BundleSpec#read} checks them against the bundle's own spec too
+   * @param bundleChecksum the bundle's id (digest of its checksum file), for names and messages
+   */
+  public static ScoringModel load(
+      Map<String, byte[]> files, String bundleChecksum, Device device, ScoringOptions options)
+      throws IOException {
+    String where = " of model bundle " + bundleChecksum;
+    BundleSpec spec = BundleSpec.read(files, bundleChecksum);
+    BertConfig config = BertConfig.fromHuggingFaceJson(BundleSpec.file(files, CONFIG, bundleChecksum), CONFIG + where);
+    if (spec.maxLength() > config.maxPositions()) {
+      throw new IllegalArgumentException(
+          "model bundle " + bundleChecksum + ": max length " + spec.maxLength() + " exceeds the encoder's "
+              + config.maxPositions() + " positions");
+    }
+    ScoringOptions.Choice choice = options.choose(spec, device);
+    LOG.info("Scoring with model bundle {} on {}", bundleChecksum, choice);
+    Backend backend =
+        choice.engine() == ScoringOptions.Engine.ONNXRUNTIME
+            ? new OnnxRuntimeBackend(BundleSpec.file(files, choice.onnxFile(), bundleChecksum), choice.onnxFile() + where,
+                options.intraOpThreads(), spec.labels().size())
+            : pytorch(files, bundleChecksum, device, spec, config, options.predictors());
+    return new ScoringModel(bundleChecksum, device, spec, choice, backend);
+  }
+
+  private static Backend pytorch(
+      Map<String, byte[]> files, String bundleChecksum, Device device, BundleSpec spec, BertConfig config, int predictors)
+      throws IOException {
+    String where = " of model bundle " + bundleChecksum;
+    SafetensorsWeights weights = SafetensorsWeights.read(BundleSpec.file(files, WEIGHTS, bundleChecksum), WEIGHTS + where);
     Model model = Model.newInstance("sentiment-" + bundleChecksum, device, ENGINE);
     try {
       NDManager manager = model.getNDManager();
       BertEncoder encoder = EncoderImporter.build(config, weights, manager);
-      SentimentClassifier classifier = new SentimentClassifier(encoder, pooling, labels.size(), dropout);
+      SentimentClassifier classifier = new SentimentClassifier(encoder, spec.pooling(), spec.labels().size());
       classifier.initializeParameters(manager);
       loadHead(classifier, weights);
       model.setBlock(classifier);
-      return new ScoringModel(
-          bundleChecksum, device, labels, temperature, maxLength, pooling,
-          training.path(INPUT_KIND).asText("document"), model, predictors);
+      return new PyTorchBackend(model, device, spec.temperature(), predictors, bundleChecksum);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -161,65 +140,49 @@ public final class ScoringModel implements AutoCloseable {
   /**
    * {@link #probabilities(List, int)} of text pairs (an entity model's {@code [CLS] text [SEP]
    * entity [SEP]}, see {@code PairEncoder}): {@code tokenTypeIds} holds each sequence's token types
-   * (null: single texts).
+   * (0 for the text, 1 for the entity), or is null for single texts.
    */
   public float[][] probabilities(List<long[]> inputIds, List<long[]> tokenTypeIds, int batchSize) {
-    if (tokenTypeIds != null && tokenTypeIds.size() != inputIds.size()) {
-      throw new IllegalArgumentException(inputIds.size() + " id sequences but " + tokenTypeIds.size() + " token type sequences");
-    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
     if (closed.get()) {
       throw new IllegalStateException("model of bundle " + bundleChecksum + " is closed");
     }
+    if (tokenTypeIds != null && tokenTypeIds.size() != inputIds.size()) {
+      throw new IllegalArgumentException(inputIds.size() + " id sequences but " + tokenTypeIds.size() + " token type sequences");
+    }
     for (int i = 0; i < inputIds.size(); i++) {
       int length = inputIds.get(i).length;
-      if (length < 1 || length > maxLength) {
+      if (length < 1 || length > spec.maxLength()) {
         throw new IllegalArgumentException(
-            "sequence " + i + " has " + length + " ids; the model takes 1.." + maxLength
+            "sequence " + i + " has " + length + " ids; the model takes 1.." + spec.maxLength()
                 + " (split long documents with DocumentChunks)");
+      }
+      if (tokenTypeIds != null && tokenTypeIds.get(i).length != length) {
+        throw new IllegalArgumentException("sequence " + i + " has " + length + " ids but " + tokenTypeIds.get(i).length + " token types");
       }
     }
     float[][] out = new float[inputIds.size()][];
-    boolean gradMode = GradMode.disable();
-    try {
-      for (int[] batch : Batches.inferenceIds(inputIds, batchSize)) {
-        List<long[]> ids = new ArrayList<>(batch.length);
-        List<long[]> types = tokenTypeIds == null ? null : new ArrayList<>(batch.length);
-        for (int i : batch) {
-          ids.add(inputIds.get(i));
-          if (types != null) {
-            types.add(tokenTypeIds.get(i));
-          }
-        }
-        float[][] probabilities = predict(new ScoringTranslator.Input(ids, types));
-        for (int row = 0; row < batch.length; row++) {
-          out[batch[row]] = probabilities[row];
+    List<long[]> ids = new ArrayList<>(batchSize);
+    List<long[]> types = tokenTypeIds == null ? null : new ArrayList<>(batchSize);
+    for (int[] batch : Batches.inferenceIds(inputIds, batchSize)) {
+      ids.clear();
+      for (int i : batch) {
+        ids.add(inputIds.get(i));
+        if (types != null) {
+          types.add(tokenTypeIds.get(i));
         }
       }
-    } finally {
-      GradMode.restore(gradMode);
+      float[][] probabilities = backend.predict(ids, types);
+      if (types != null) {
+        types.clear();
+      }
+      for (int row = 0; row < batch.length; row++) {
+        out[batch[row]] = probabilities[row];
+      }
     }
     return out;
-  }
-
-  private float[][] predict(ScoringTranslator.Input batch) {
-    Predictor<ScoringTranslator.Input, float[][]> predictor;
-    try {
-      predictor = idle.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a predictor", e);
-    }
-    try {
-      return predictor.predict(batch);
-    } catch (TranslateException e) {
-      throw new IllegalStateException(
-          "scoring a batch of " + batch.ids().size() + " with model bundle " + bundleChecksum + " failed", e);
-    } finally {
-      idle.add(predictor);
-    }
   }
 
   public String bundleChecksum() {
@@ -230,57 +193,45 @@ public final class ScoringModel implements AutoCloseable {
     return device;
   }
 
-  /** The labels in output order, from {@code labels.json}. */
+  /** The labels in output order. */
   public List<String> labels() {
-    return labels;
+    return spec.labels();
   }
 
   /** The calibration temperature applied to the logits (1 = none). */
   public double temperature() {
-    return temperature;
+    return spec.temperature();
   }
 
   /** The longest id sequence the model was trained on ([CLS] and [SEP] included). */
   public int maxLength() {
-    return maxLength;
-  }
-
-  /** What the model reads: {@code document} or {@link #TEXT_PAIR} (from {@link #INPUT_KIND}). */
-  public String inputKind() {
-    return inputKind;
+    return spec.maxLength();
   }
 
   public Pooling pooling() {
-    return pooling;
+    return spec.pooling();
   }
 
-  /** Closes the predictors and frees the weights; later calls to {@link #probabilities} fail. */
+  /** What the model reads: {@link BundleSpec#DOCUMENT} or {@link BundleSpec#TEXT_PAIR}. */
+  public String inputKind() {
+    return spec.inputKind();
+  }
+
+  /** The bundle's spec. */
+  public BundleSpec spec() {
+    return spec;
+  }
+
+  /** The engine and precision this model runs with, and why if not the ones asked for. */
+  public ScoringOptions.Choice choice() {
+    return choice;
+  }
+
+  /** Closes the session or predictors and frees the weights; later calls to {@link #probabilities} fail. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      predictors.forEach(Predictor::close);
-      model.close();
-    }
-  }
-
-  private static byte[] file(Map<String, byte[]> files, String name, String bundleChecksum) {
-    byte[] content = files.get(name);
-    if (content == null) {
-      throw new IllegalArgumentException(
-          "model bundle " + bundleChecksum + " has no " + name + " (it has " + files.keySet().stream().sorted().toList() + ")");
-    }
-    return content;
-  }
-
-  private static Pooling pooling(String value, String where) {
-    try {
-      return Pooling.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          where + ": \"pooling\" must be one of "
-              + Arrays.stream(Pooling.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList()
-              + ", got '" + value + "'",
-          e);
+      backend.close();
     }
   }
 
@@ -299,6 +250,53 @@ public final class ScoringModel implements AutoCloseable {
                 + " (does labels.json match the model?)");
       }
       entry.getValue().getArray().set(FloatBuffer.wrap(tensor.data()));
+    }
+  }
+
+  /** DJL PyTorch: a pool of predictors over one model. */
+  private static final class PyTorchBackend implements Backend {
+    private final Model model;
+    private final List<Predictor<ScoringTranslator.Input, float[][]>> predictors = new ArrayList<>();
+    private final BlockingQueue<Predictor<ScoringTranslator.Input, float[][]>> idle;
+    private final String bundleChecksum;
+
+    PyTorchBackend(Model model, Device device, double temperature, int count, String bundleChecksum) {
+      this.model = model;
+      this.bundleChecksum = bundleChecksum;
+      this.idle = new ArrayBlockingQueue<>(count);
+      ScoringTranslator translator = new ScoringTranslator(temperature);
+      for (int i = 0; i < count; i++) {
+        Predictor<ScoringTranslator.Input, float[][]> predictor = model.newPredictor(translator, device);
+        predictors.add(predictor);
+        idle.add(predictor);
+      }
+    }
+
+    @Override
+    public float[][] predict(List<long[]> batch, List<long[]> tokenTypeIds) {
+      Predictor<ScoringTranslator.Input, float[][]> predictor;
+      try {
+        predictor = idle.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a predictor", e);
+      }
+      boolean gradMode = GradMode.disable();
+      try {
+        return predictor.predict(new ScoringTranslator.Input(batch, tokenTypeIds));
+      } catch (TranslateException e) {
+        throw new IllegalStateException(
+            "scoring a batch of " + batch.size() + " with model bundle " + bundleChecksum + " failed", e);
+      } finally {
+        GradMode.restore(gradMode);
+        idle.add(predictor);
+      }
+    }
+
+    @Override
+    public void close() {
+      predictors.forEach(Predictor::close);
+      model.close();
     }
   }
 }
