@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Time the model code on fixed-shape random inputs (no Spark) and, with --peer, run",
       "shared/peers/bert_peer.py with the same mode, model, batch, sequence length and threads right",
-      "after, in the same command, and print both lines and their ratio.",
-      "after, in the same command, and print both lines and their ratio. --engine onnxruntime times",
+      "after (plain, then with --alloc thp), in the same command, and print the lines and their ratios.",
+      "--engine onnxruntime times",
       "inference on the ONNX graph a bundle exports (--precision int8 or fp32) instead of DJL PyTorch.",
       "Example: pipeline benchmark --mode infer --batch 32 --seq 128 --threads 2 --peer ../shared/peers/bert_peer.py",
       "Example: pipeline benchmark --mode infer --engine onnxruntime --precision int8 --batch 32 --seq 128 --threads 2"
@@ -82,11 +82,14 @@ final class BenchmarkCommand implements Callable<Integer> {
       if (!Files.isRegularFile(peer)) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--peer " + peer + " is not a file");
       }
-      String peerLine = runPeer();
-      out.println(peerLine);
-      Matcher rate = RATE.matcher(peerLine);
-      if (rate.find()) {
-        out.printf(Locale.ROOT, "ratio pipeline/peer=%.2f%n", ours.perSecond() / Double.parseDouble(rate.group(1)));
+      // The peer plainly, then with transparent huge pages for glibc's malloc (its fastest setting here).
+      for (String alloc : List.of("glibc", "thp")) {
+        String peerLine = runPeer(alloc);
+        out.println(peerLine);
+        Matcher rate = RATE.matcher(peerLine);
+        if (rate.find()) {
+          out.printf(Locale.ROOT, "ratio pipeline/peer(alloc=%s)=%.2f%n", alloc, ours.perSecond() / Double.parseDouble(rate.group(1)));
+        }
       }
     }
     out.flush();
@@ -104,12 +107,12 @@ final class BenchmarkCommand implements Callable<Integer> {
             + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + value + "'");
   }
 
-  private String runPeer() throws Exception {
+  private String runPeer(String alloc) throws Exception {
     String model = encoder.startsWith("bge") ? "bge" : "minilm";
     List<String> command =
         List.of("/usr/bin/python3", peer.toString(), "--mode", mode.name().toLowerCase(Locale.ROOT), "--model", model,
             "--batch", Integer.toString(batch), "--seq", Integer.toString(seq), "--threads", Integer.toString(threads),
-            "--seconds", Double.toString(seconds), "--windows", Integer.toString(windows),
+            "--seconds", Double.toString(seconds), "--windows", Integer.toString(windows), "--alloc", alloc,
             "--clip", "1.0"); // ours clips the global gradient norm at 1 (train.max-grad-norm); the peer's default is off
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String result = "peer printed no result line";
