@@ -4,20 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 
-import ai.djl.engine.Engine;
 import io.delta.tables.DeltaTable;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
-import io.sentimentpipeline.jobs.TaskDevice;
 import io.sentimentpipeline.jobs.catalog.TableName;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
 import io.sentimentpipeline.jobs.config.Domain;
-import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.PairEncoder;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.score.BundleSpec;
-import io.sentimentpipeline.udfs.score.ExecutorModelCache;
 import io.sentimentpipeline.udfs.score.ScoreMapper;
 import io.sentimentpipeline.udfs.score.ScoringModel;
 import io.sentimentpipeline.udfs.score.SentimentScore;
@@ -29,10 +25,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkEnv;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -148,15 +141,7 @@ final class EntityScoring {
       if (!documents.hasNext()) {
         return List.<Row>of().iterator();
       }
-      TaskDevice device = TaskDevice.of(TaskContext.get().resourcesJMap().get("gpu"), Engine.getEngine("PyTorch").getGpuCount());
-      ScoringModel model =
-          ExecutorModelCache.get(
-              champion.bundleChecksum(),
-              device.device(),
-              config.scoringOptions(
-                  SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
-                  TaskContext.get().cpus()),
-              () -> ModelBundle.readVerified(champion, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
+      ScoringModel model = ScorePartition.executorModel(champion, config);
       if (!BundleSpec.TEXT_PAIR.equals(model.inputKind())) {
         throw new PipelineException(ErrorCategory.BAD_INPUT,
             champion.describe() + " is registered as an entity model but its bundle reads '" + model.inputKind()

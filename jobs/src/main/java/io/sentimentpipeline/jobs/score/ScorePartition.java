@@ -74,20 +74,27 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     this.loadReports = loadReports;
   }
 
+  /**
+   * The champion's model in this executor JVM (loaded on first use, then shared by its tasks) on the
+   * task's device, with the engine and threads {@code score.*} and the task's cores ask for.
+   */
+  static ScoringModel executorModel(ModelRegistry.Champion champion, ScoreConfig config) {
+    TaskDevice device = TaskDevice.of(TaskContext.get().resourcesJMap().get("gpu"), Engine.getEngine("PyTorch").getGpuCount());
+    return ExecutorModelCache.get(
+        champion.bundleChecksum(),
+        device.device(),
+        config.scoringOptions(
+            SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
+            TaskContext.get().cpus()),
+        () -> ModelBundle.readVerified(champion, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
+  }
+
   @Override
   public Iterator<Row> call(Iterator<Row> documents) {
     if (!documents.hasNext()) {
       return List.<Row>of().iterator();
     }
-    TaskDevice device = TaskDevice.of(TaskContext.get().resourcesJMap().get("gpu"), Engine.getEngine("PyTorch").getGpuCount());
-    ScoringModel model =
-        ExecutorModelCache.get(
-            champion.bundleChecksum(),
-            device.device(),
-            config.scoringOptions(
-                SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
-                TaskContext.get().cpus()),
-            () -> ModelBundle.readVerified(champion, SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf())));
+    ScoringModel model = executorModel(champion, config);
     loadReports.add(SparkEnv.get().executorId() + "=" + ExecutorModelCache.loads(champion.bundleChecksum()));
     // score.chunk-overlap is an upper bound: a model with a short window overlaps by at most half of it.
     int overlap = Math.min(config.chunkOverlap(), model.maxLength() / 2);

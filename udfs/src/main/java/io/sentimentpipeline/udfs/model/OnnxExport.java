@@ -1,5 +1,6 @@
 package io.sentimentpipeline.udfs.model;
 
+import io.sentimentpipeline.udfs.model.OnnxWeights.Node;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -50,7 +51,6 @@ public final class OnnxExport {
     }
   }
 
-  private record Node(String name, String opType, List<String> inputs, List<String> outputs) {}
 
   private OnnxExport() {}
 
@@ -123,7 +123,7 @@ public final class OnnxExport {
           ProtoReader scan = new ProtoReader(graph);
           while (scan.hasNext()) {
             if (scan.nextField() == 1) {
-              nodes.add(node(scan.readBytes()));
+              nodes.add(Node.parse(scan.readBytes()));
             } else {
               scan.skip();
             }
@@ -134,7 +134,7 @@ public final class OnnxExport {
           while (r.hasNext()) {
             int field = r.nextField();
             if (field == 1) {
-              Node node = node(r.readBytes());
+              Node node = Node.parse(r.readBytes());
               if (node.opType().equals("MatMul") && quantized.contains(node.inputs().get(1))) {
                 String b = node.inputs().get(1);
                 w.message(1, node(node.name(), "DynamicQuantizeMatMul", "com.microsoft",
@@ -337,23 +337,6 @@ public final class OnnxExport {
     return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
   }
 
-  private static Node node(ByteBuffer bytes) {
-    List<String> inputs = new ArrayList<>();
-    List<String> outputs = new ArrayList<>();
-    String name = "";
-    String opType = "";
-    ProtoReader reader = new ProtoReader(bytes);
-    while (reader.hasNext()) {
-      switch (reader.nextField()) {
-        case 1 -> inputs.add(reader.readString());
-        case 2 -> outputs.add(reader.readString());
-        case 3 -> name = reader.readString();
-        case 4 -> opType = reader.readString();
-        default -> reader.skip();
-      }
-    }
-    return new Node(name, opType, inputs, outputs);
-  }
 
   private static String tensorName(ByteBuffer tensor) {
     ProtoReader reader = new ProtoReader(tensor);

@@ -208,26 +208,36 @@ public final class OnnxWeights implements WeightSource {
         Collections.unmodifiableList(outputs));
   }
 
+  /** A graph node's name, operator and tensor names (attributes are not read). */
+  record Node(String name, String opType, List<String> inputs, List<String> outputs) {
+
+    /** Reads an ONNX NodeProto. */
+    static Node parse(ByteBuffer bytes) {
+      List<String> inputs = new ArrayList<>();
+      List<String> outputs = new ArrayList<>();
+      String name = "";
+      String opType = "";
+      ProtoReader reader = new ProtoReader(bytes);
+      while (reader.hasNext()) {
+        switch (reader.nextField()) {
+          case 1 -> inputs.add(reader.readString());
+          case 2 -> outputs.add(reader.readString());
+          case 3 -> name = reader.readString();
+          case 4 -> opType = reader.readString();
+          default -> reader.skip();
+        }
+      }
+      return new Node(name, opType, inputs, outputs);
+    }
+  }
+
   /** [name, output0, input0, input1] of a MatMul node, or null for any other node. */
   private static List<String> parseMatMulNode(ByteBuffer bytes) {
-    List<String> inputs = new ArrayList<>();
-    List<String> outputs = new ArrayList<>();
-    String name = "";
-    String opType = "";
-    ProtoReader reader = new ProtoReader(bytes);
-    while (reader.hasNext()) {
-      switch (reader.nextField()) {
-        case 1 -> inputs.add(reader.readString());
-        case 2 -> outputs.add(reader.readString());
-        case 3 -> name = reader.readString();
-        case 4 -> opType = reader.readString();
-        default -> reader.skip();
-      }
-    }
-    if (!opType.equals("MatMul") || inputs.size() != 2 || outputs.isEmpty()) {
+    Node node = Node.parse(bytes);
+    if (!node.opType().equals("MatMul") || node.inputs().size() != 2 || node.outputs().isEmpty()) {
       return null;
     }
-    return List.of(name, outputs.get(0), inputs.get(0), inputs.get(1));
+    return List.of(node.name(), node.outputs().get(0), node.inputs().get(0), node.inputs().get(1));
   }
 
   static Initializer parseTensor(ByteBuffer bytes, String description) {
