@@ -106,7 +106,8 @@ class EntityScoringTest extends SparkTestBase {
         .forEach(r -> champions.put(r.getString(0), r.getString(1)));
     assertThat(champions).as("one champion per (domain, target)")
         .containsExactlyInAnyOrderEntriesOf(Map.of("news-sentiment", "document", "news-entity-sentiment", "entity"));
-    assertThat(Files.readString(Path.of(entity.bundle(), "training-config.json"))).contains("\"input-kind\" : \"text-pair\"");
+    assertThat(Files.readString(Path.of(entity.bundle(), "bundle.json"))).as("the bundle spec says what the model reads").contains("\"input\" : \"text-pair\"");
+    assertThat(Files.readString(Path.of(document.bundle(), "bundle.json"))).contains("\"input\" : \"document\"");
   }
 
   @Test
