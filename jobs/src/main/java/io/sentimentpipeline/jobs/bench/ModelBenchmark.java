@@ -105,6 +105,25 @@ public final class ModelBenchmark {
   private static ScoringModel onnxModel(
       SentimentClassifier model, String encoderName, int seq, ScoringOptions.Precision precision, int threads)
       throws IOException {
+    return scoringModel(model, encoderName, seq, new ScoringOptions(ScoringOptions.Engine.ONNXRUNTIME, precision, 1, threads));
+  }
+
+  /**
+   * A classifier of the pretrained {@code encoderName} with a random two-class head, written as a
+   * training run writes a bundle (with its ONNX export when {@code options} ask for ONNX Runtime)
+   * and loaded by {@link ScoringModel}, as {@code score} loads a champion.
+   */
+  static ScoringModel scoringModel(String encoderName, int seq, ScoringOptions options) throws IOException {
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      SentimentTrainer.seedEngine(0);
+      SentimentClassifier model = new SentimentClassifier(EncoderImporter.load(encoderName, manager), Pooling.CLS, 2, 0.1f);
+      model.initializeParameters(manager);
+      return scoringModel(model, encoderName, seq, options);
+    }
+  }
+
+  private static ScoringModel scoringModel(SentimentClassifier model, String encoderName, int seq, ScoringOptions options)
+      throws IOException {
     ByteArrayOutputStream weights = new ByteArrayOutputStream();
     SafetensorsWriter.write(SafetensorsWriter.snapshot(model.parametersByHuggingFaceName()), "", weights);
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -118,14 +137,23 @@ public final class ModelBenchmark {
     }
     List<String> labels = List.of("negative", "positive");
     BundleSpec spec = new BundleSpec(encoderName, Pooling.CLS, seq, labels, 1.0, BundleSpec.DOCUMENT, null, null, "", BundleSpec.checksumsOf(files));
-    BundleExport.Result export = BundleExport.export(files, spec, "benchmark");
-    if (export.files().isEmpty()) {
-      throw new IllegalArgumentException("encoder " + encoderName + " cannot be exported to ONNX: " + export.spec().onnxNote());
+    if (options.engine() == ScoringOptions.Engine.ONNXRUNTIME) {
+      BundleExport.Result export = BundleExport.export(files, spec, "benchmark");
+      if (export.files().isEmpty()) {
+        throw new IllegalArgumentException("encoder " + encoderName + " cannot be exported to ONNX: " + export.spec().onnxNote());
+      }
+      files.putAll(export.files());
+      spec = export.spec();
     }
-    files.putAll(export.files());
-    files.put(BundleSpec.FILE, export.spec().toJson());
-    ScoringOptions options = new ScoringOptions(ScoringOptions.Engine.ONNXRUNTIME, precision, 1, threads);
+    files.put(BundleSpec.FILE, spec.toJson());
     return ScoringModel.load(files, "benchmark", Device.cpu(), options);
+  }
+
+  /** The engine as result lines name it: {@code djl-pytorch}, {@code onnxruntime-int8}, {@code onnxruntime-fp32}. */
+  static String engineName(ScoringOptions.Choice choice) {
+    return choice.engine() == ScoringOptions.Engine.ONNXRUNTIME
+        ? "onnxruntime-" + choice.precision().name().toLowerCase(Locale.ROOT)
+        : "djl-pytorch";
   }
 
   private static double measureOnnx(ScoringModel model, List<long[]> batch, double seconds) {

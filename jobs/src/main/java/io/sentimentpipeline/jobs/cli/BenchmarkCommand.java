@@ -1,5 +1,6 @@
 package io.sentimentpipeline.jobs.cli;
 
+import io.sentimentpipeline.jobs.bench.CorpusBenchmark;
 import io.sentimentpipeline.jobs.bench.ModelBenchmark;
 import io.sentimentpipeline.udfs.score.ScoringOptions;
 import java.io.BufferedReader;
@@ -19,15 +20,20 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "benchmark",
-    header = "Time the model on fixed shapes; with --peer, beside the Python peer.",
+    header = "Time the model on fixed shapes or a real corpus; with --peer, beside the Python peer.",
     description = {
       "Time the model code on fixed-shape random inputs (no Spark) and, with --peer, run",
       "shared/peers/bert_peer.py with the same mode, model, batch, sequence length and threads right",
       "after (plain, then with --alloc thp), in the same command, and print the lines and their ratios.",
-      "--engine onnxruntime times",
-      "inference on the ONNX graph a bundle exports (--precision int8 or fp32) instead of DJL PyTorch.",
+      "--engine onnxruntime times inference on the ONNX graph a bundle exports (--precision int8 or",
+      "fp32) instead of DJL PyTorch.",
+      "--corpus FILE (inference only) scores one text column of a CSV (with header) or JSON-lines file",
+      "at its real lengths, truncated to --seq ids, through the code `score` runs (length grouping,",
+      "the engine choice); tokenizing is not timed. The peer then runs fixed shapes of --batch x --seq,",
+      "which is what it can do: every sequence padded to the max length.",
       "Example: pipeline benchmark --mode infer --batch 32 --seq 128 --threads 2 --peer ../shared/peers/bert_peer.py",
-      "Example: pipeline benchmark --mode infer --engine onnxruntime --precision int8 --batch 32 --seq 128 --threads 2"
+      "Example: pipeline benchmark --mode infer --engine onnxruntime --precision int8 --batch 32 --seq 128 --threads 2",
+      "Example: pipeline benchmark --mode infer --engine onnxruntime --corpus ../shared/datasets/imdb/test.csv --seq 256"
     })
 final class BenchmarkCommand implements Callable<Integer> {
 
@@ -47,7 +53,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "32", description = "Sequences per batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--seq", defaultValue = "128", description = "Sequence length (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seq", defaultValue = "128", description = "Sequence length; with --corpus, the max length texts are truncated to (default: ${DEFAULT-VALUE}).")
   int seq;
 
   @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads, both sides (default: ${DEFAULT-VALUE}).")
@@ -65,6 +71,15 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "int8", description = "With --engine onnxruntime: int8 or fp32 (default: ${DEFAULT-VALUE}).")
   String precision;
 
+  @Option(names = "--corpus", description = "Score this CSV (with header) or JSON-lines file's texts at their real lengths instead of random ids.")
+  Path corpus;
+
+  @Option(names = "--text-column", defaultValue = "text", description = "With --corpus: the column holding the texts (default: ${DEFAULT-VALUE}).")
+  String textColumn;
+
+  @Option(names = "--limit", defaultValue = "0", description = "With --corpus: score only the first N texts (default: ${DEFAULT-VALUE} = all).")
+  int limit;
+
   @Option(names = "--peer", description = "Path of bert_peer.py to run after ours (with /usr/bin/python3).")
   Path peer;
 
@@ -73,11 +88,24 @@ final class BenchmarkCommand implements Callable<Integer> {
     // Must be set before the PyTorch engine loads in this JVM.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    ModelBenchmark.Result ours =
-        ModelBenchmark.run(mode, encoder, batch, seq, threads, seconds, windows,
-            choice("--engine", engine, ScoringOptions.Engine.class), choice("--precision", precision, ScoringOptions.Precision.class));
+    ScoringOptions.Engine engineChoice = choice("--engine", engine, ScoringOptions.Engine.class);
+    ScoringOptions.Precision precisionChoice = choice("--precision", precision, ScoringOptions.Precision.class);
+    if (corpus != null && mode != ModelBenchmark.Mode.INFER) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--corpus times scoring: use it with --mode infer");
+    }
     var out = spec.commandLine().getOut();
-    out.println(ours);
+    double ours;
+    if (corpus != null) {
+      CorpusBenchmark.Result result =
+          CorpusBenchmark.run(corpus, textColumn, limit, encoder, seq, batch, threads, windows, engineChoice, precisionChoice);
+      out.println(result);
+      ours = result.perSecond();
+    } else {
+      ModelBenchmark.Result result =
+          ModelBenchmark.run(mode, encoder, batch, seq, threads, seconds, windows, engineChoice, precisionChoice);
+      out.println(result);
+      ours = result.perSecond();
+    }
     if (peer != null) {
       if (!Files.isRegularFile(peer)) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--peer " + peer + " is not a file");
@@ -88,7 +116,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         out.println(peerLine);
         Matcher rate = RATE.matcher(peerLine);
         if (rate.find()) {
-          out.printf(Locale.ROOT, "ratio pipeline/peer(alloc=%s)=%.2f%n", alloc, ours.perSecond() / Double.parseDouble(rate.group(1)));
+          out.printf(Locale.ROOT, "ratio pipeline/peer(alloc=%s)=%.2f%n", alloc, ours / Double.parseDouble(rate.group(1)));
         }
       }
     }
