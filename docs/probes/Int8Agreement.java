@@ -1,0 +1,114 @@
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Label agreement of ONNX models with a reference model on real token ids, per source: which Linear
+ * layers int8 can take without moving labels (BENCHMARKS.md, "int8: which layers move labels").
+ *
+ * <p>Input: a CSV with a header and columns doc_id, source, ids (space-separated input ids, [CLS] …
+ * [SEP]), as `pipeline sql --format csv` writes it. Documents are sorted by length and scored in
+ * batches of 64 padded to the batch's longest, 2 intra-op threads.
+ *
+ * <p>Run from the repository root (Java 17 runs a single source file):
+ * {@code java -Devery=4 -Dkeep-all=phrasebank -cp "$(cat jobs/target/launcher-classpath.txt)"
+ * docs/probes/Int8Agreement.java IDS.csv REFERENCE.onnx OTHER.onnx [OTHER.onnx ...]}
+ * ({@code every}: keep every n-th document of each source except those named in {@code keep-all}).
+ */
+public class Int8Agreement {
+
+  record Doc(String source, long[] ids) {}
+
+  public static void main(String[] args) throws Exception {
+    int every = Integer.getInteger("every", 1);
+    Set<String> keepAll = Set.of(System.getProperty("keep-all", "").split(","));
+    List<Doc> docs = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    List<String> lines = Files.readAllLines(Path.of(args[0]));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] field = line.split(",", 3);
+      int n = seen.merge(field[1], 1, Integer::sum);
+      if (keepAll.contains(field[1]) || (n - 1) % every == 0) {
+        docs.add(new Doc(field[1], Arrays.stream(field[2].trim().split(" ")).mapToLong(Long::parseLong).toArray()));
+      }
+    }
+    docs.sort(Comparator.comparingInt(d -> d.ids().length));
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    int[] reference = null;
+    for (int m = 1; m < args.length; m++) {
+      long start = System.nanoTime();
+      int[] labels = labels(env, args[m], docs);
+      double perSecond = docs.size() / ((System.nanoTime() - start) / 1e9);
+      if (reference == null) {
+        reference = labels;
+        System.out.printf("%s reference, %d documents, %.1f docs/s%n", args[m], docs.size(), perSecond);
+        continue;
+      }
+      Map<String, int[]> agree = new TreeMap<>();
+      int equal = 0;
+      for (int i = 0; i < docs.size(); i++) {
+        int[] counts = agree.computeIfAbsent(docs.get(i).source(), s -> new int[2]);
+        boolean same = labels[i] == reference[i];
+        counts[0] += same ? 1 : 0;
+        counts[1]++;
+        equal += same ? 1 : 0;
+      }
+      StringBuilder perSource = new StringBuilder();
+      agree.forEach((source, c) -> perSource.append(String.format(" %s=%.2f%% of %d", source, 100.0 * c[0] / c[1], c[1])));
+      System.out.printf("%s agreement=%.2f%%%s, %.1f docs/s%n", args[m], 100.0 * equal / docs.size(), perSource, perSecond);
+    }
+  }
+
+  private static int[] labels(OrtEnvironment env, String model, List<Doc> docs) throws Exception {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(2);
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      try (OrtSession session = env.createSession(model, options)) {
+        int[] labels = new int[docs.size()];
+        for (int from = 0; from < docs.size(); from += 64) {
+          int to = Math.min(docs.size(), from + 64);
+          int rows = to - from;
+          int length = docs.get(to - 1).ids().length;
+          long[] ids = new long[rows * length];
+          long[] mask = new long[rows * length];
+          for (int r = 0; r < rows; r++) {
+            long[] doc = docs.get(from + r).ids();
+            System.arraycopy(doc, 0, ids, r * length, doc.length);
+            Arrays.fill(mask, r * length, r * length + doc.length, 1L);
+          }
+          long[] shape = {rows, length};
+          Map<String, OnnxTensor> inputs = new HashMap<>();
+          inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+          inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+          if (session.getInputNames().contains("token_type_ids")) {
+            inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * length]), shape));
+          }
+          try (OrtSession.Result result = session.run(inputs)) {
+            float[][] p = (float[][]) result.get("probabilities").orElseThrow().getValue();
+            for (int r = 0; r < rows; r++) {
+              int best = 0;
+              for (int j = 1; j < p[r].length; j++) {
+                best = p[r][j] > p[r][best] ? j : best;
+              }
+              labels[from + r] = best;
+            }
+          } finally {
+            inputs.values().forEach(OnnxTensor::close);
+          }
+        }
+        return labels;
+      }
+    }
+  }
+}
