@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.sentimentpipeline.jobs.ErrorCategory;
 import io.sentimentpipeline.jobs.PipelineException;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.score.BundleExport;
 import io.sentimentpipeline.udfs.score.BundleSpec;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Parameters;
 final class ModelsCommand {
 
   private static final List<String> LIST_COLUMNS =
-      List.of("model_name", "version", "domain", "status", "val_macro_f1", "baseline", "created_at", "decision");
+      List.of("model_name", "version", "domain", "target", "status", "val_macro_f1", "baseline", "created_at", "decision");
 
   static ModelRegistry registry(SparkSession spark, PipelineConfig config) {
     return new ModelRegistry(spark, new Warehouse(config.warehouse()));
@@ -91,7 +92,9 @@ final class ModelsCommand {
       }
       Dataset<Row> shown =
           versions.select(
-              col("model_name"), col("version"), col("domain"), col("status"),
+              col("model_name"), col("version"), col("domain"),
+              org.apache.spark.sql.functions.coalesce(col("target"), org.apache.spark.sql.functions.lit(Target.DOCUMENT.key())).as("target"),
+              col("status"),
               org.apache.spark.sql.functions.format_number(col("val_macro_f1"), 4).as("val_macro_f1"),
               org.apache.spark.sql.functions.format_number(col("baseline_val_macro_f1"), 4).as("baseline"),
               col("created_at"), col("decision"));
@@ -188,19 +191,23 @@ final class ModelsCommand {
       name = "rollback",
       description = {
         "Make the domain's previous champion (as ml.model_events records) champion again; the current one",
-        "becomes retired. Two rollbacks in a row swap back."
+        "becomes retired. Two rollbacks in a row swap back. A domain has a champion per target (document, entity).",
+        "Example: pipeline models rollback --domain news --target entity --reason \"v4 misreads two-company headlines\""
       })
   static final class Rollback extends SparkCommand {
 
     @Option(names = "--domain", required = true, description = "review or news.")
     String domain;
 
+    @Option(names = "--target", defaultValue = "document", description = "document or entity: whose champion (default: ${DEFAULT-VALUE}).")
+    String target;
+
     @Mixin Reason reason;
 
     @Override
     void execute(SparkSession spark, PipelineConfig config, LocalDate runDate) {
       ModelRegistry.Change change = ModelRegistry.Change.byCurrentUser(reason.text, Instant.now());
-      printEvents(this, registry(spark, config).rollback(domain, change), "nothing changed.");
+      printEvents(this, registry(spark, config).rollback(domain, Target.parse(target, "--target"), change), "nothing changed.");
     }
   }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.sentimentpipeline.jobs.InProcessCli;
 import io.sentimentpipeline.jobs.SparkTestBase;
 import io.sentimentpipeline.jobs.catalog.Warehouse;
+import io.sentimentpipeline.jobs.config.Target;
 import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.eval.ClassificationMetrics;
@@ -52,16 +53,20 @@ class ModelsCommandTest extends SparkTestBase {
 
   /** Registers the next version, with a real one-file bundle, scoring {@code correct} % on validation. */
   private int register(int correct) throws Exception {
-    int version = registry.nextVersion(MODEL);
-    String location = registry.bundleLocation(MODEL, version);
+    return register(MODEL, correct, Target.DOCUMENT);
+  }
+
+  private int register(String model, int correct, Target target) throws Exception {
+    int version = registry.nextVersion(model);
+    String location = registry.bundleLocation(model, version);
     SortedMap<String, String> digests =
         ModelBundle.write(location, Map.of("labels.json", "[\"negative\",\"positive\"]".getBytes(StandardCharsets.UTF_8)),
             spark.sparkContext().hadoopConfiguration());
     registry.register(
         new ModelRegistry.Candidate(
-            MODEL, version, "review", "all-minilm-l6-v2", LABELS, "tok@1/max256", location, ModelBundle.checksum(digests),
+            model, version, "review", "all-minilm-l6-v2", LABELS, "tok@1/max256", location, ModelBundle.checksum(digests),
             digests, metrics(correct), metrics(correct), metrics(80), metrics(80), "run-" + version,
-            Timestamp.valueOf("2026-11-28 10:00:00")),
+            Timestamp.valueOf("2026-11-28 10:00:00"), target),
         0.01);
     return version;
   }
@@ -198,6 +203,25 @@ class ModelsCommandTest extends SparkTestBase {
     InProcessCli.Outcome none = models("rollback", "--domain", "news", "--reason", "no news model");
     assertThat(none.exitCode()).isEqualTo(64);
     assertThat(none.err()).contains("No earlier news champion", "pipeline models list --domain news", "pipeline models promote");
+  }
+
+  @Test
+  void rollbackOfATargetLeavesTheOtherTargetsChampionAlone(TestInfo test) throws Exception {
+    freshWarehouse(test);
+    register(90);
+    register("review-entity", 85, Target.ENTITY); // both beat the TF-IDF baseline's 80, so each became champion
+    register("review-entity", 88, Target.ENTITY);
+    assertThat(ok(models("list", "--domain", "review")).out()).contains("| target", "| entity", "| document");
+
+    InProcessCli.Outcome back =
+        ok(models("rollback", "--domain", "review", "--target", "entity", "--reason", "v2 misreads pairs"));
+    assertThat(back.out()).contains("review-entity v1: retired -> champion", "review-entity v2: champion -> retired");
+    assertThat(registry.champion("review", Target.ENTITY).orElseThrow().version()).isEqualTo(1);
+    assertThat(registry.champion("review").orElseThrow().modelName()).isEqualTo(MODEL);
+
+    InProcessCli.Outcome wrong = models("rollback", "--domain", "review", "--target", "sentence", "--reason", "x");
+    assertThat(wrong.exitCode()).isEqualTo(64);
+    assertThat(wrong.err()).contains("--target", "must be document or entity, got 'sentence'");
   }
 
   @Test
