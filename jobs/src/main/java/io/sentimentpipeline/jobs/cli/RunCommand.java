@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
       "`pipeline train --domain D`.",
       "With --demo-data: writes the demo corpus first if absent, fine-tunes a champion for each domain",
       "that has none (2 epochs unless --set train.epochs=N; minutes on a CPU) and an entity champion",
-      "for each domain with entity labels that has none (1 epoch at learning rate 2e-4, about a",
-      "minute), and computes alerts over the whole demo period."
+      "for each domain with entity labels that has none (1 epoch at learning rate 2e-4, a minute or",
+      "two), and computes alerts over the whole demo period."
     })
 final class RunCommand extends SparkCommand {
 
@@ -51,7 +51,7 @@ final class RunCommand extends SparkCommand {
   private static final int DEMO_TRAIN_EPOCHS = 2;
 
   /**
-   * The demo entity model's budget: one epoch over the (text, entity) pairs, about a minute on 2
+   * The demo entity model's budget: one epoch over the (text, entity) pairs, 1 to 2½ minutes on 2
    * CPU cores, at a learning rate high enough to beat TF-IDF in it (at 5e-5 one epoch does not).
    */
   private static final int DEMO_ENTITY_EPOCHS = 1;
