@@ -27,9 +27,11 @@ import java.util.stream.Stream;
 /**
  * Writes the synthetic demo corpus the embedded default runs on: product reviews as CSV and
  * financial news as JSON Lines, with known kinds of bad rows mixed in (so ingest, cleaning,
- * quarantine and dedupe have real work and the counts can be reconciled) and one negative news
- * surge (so the alerts job has something to find). The same settings and company map give the same
- * bytes: every choice comes from the seed, none from the clock or from hash order. {@link
+ * quarantine and dedupe have real work and the counts can be reconciled), one negative news
+ * surge (so the alerts job has something to find), and entity-level labels on the labelled news,
+ * some of it good for one company and bad for another (so an entity model can be trained). The
+ * same settings and company map give the same bytes: every choice comes from the seed, none from
+ * the clock or from hash order. {@link
  * ReviewGenerator} and {@link NewsGenerator} write the two parts, from the words and templates in
  * {@code demo/vocabulary.json} ({@link DemoVocabulary}); this class holds what both share.
  *

@@ -4,6 +4,7 @@ import static io.sentimentpipeline.jobs.demo.DemoCorpus.*;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -61,8 +62,26 @@ final class NewsGenerator {
   /** A headline and the body's first sentence; {co} is the company as this article names it. */
   private record Story(String headline, String lead) {}
 
+  /**
+   * What an article says about one company it names ({@code entities[]} in the JSON): the company's
+   * full name, as analysts label it, and the sentiment in the news source's own words.
+   */
+  record EntityLabel(String entity, String sentiment) {}
+
   private static List<Story> stories(String key) {
     return DemoVocabulary.records("news", key).stream().map(story -> new Story(story.get("headline"), story.get("lead"))).toList();
+  }
+
+  private static List<Story> mixedStories() {
+    List<Story> mixed = stories("mixed-stories");
+    for (Story story : mixed) {
+      for (String part : List.of(story.headline(), story.lead())) {
+        if (!part.contains("{up}") || !part.contains("{down}")) {
+          throw new IllegalStateException("demo/vocabulary.json news.mixed-stories must name {up} and {down} in headline and lead: " + part);
+        }
+      }
+    }
+    return mixed;
   }
 
   private static final List<Story> POSITIVE_STORIES = stories("positive-stories");
@@ -89,6 +108,22 @@ final class NewsGenerator {
   /** A sentence naming a second company ({co2}); neutral so it does not change the tone. */
   private static final List<String> SECOND_COMPANY = DemoVocabulary.strings("news", "second-company");
 
+  /**
+   * Good news for one company and bad for another in one story ("{up} beats estimates as {down}
+   * warns"): the news an entity model exists for. The article has no document label, only entity labels.
+   */
+  private static final List<Story> MIXED_STORIES = mixedStories();
+
+  /** Of a hundred quiet-day articles (after the first that cover every company), how many are mixed. */
+  static final int MIXED_IN_HUNDRED = 8;
+
+  /**
+   * Quiet-day articles name a company at most this often a day (as its subject, a party to mixed
+   * news or a peer), under the alerts' default volume floor (alerts.min-documents = 5), so only the
+   * surge can alert whatever the seed.
+   */
+  static final int QUIET_MENTIONS_PER_DAY = 4;
+
   private static final List<String> SURGE_HEADLINES = DemoVocabulary.strings("news", "surge-headlines");
 
   private static final List<String> SURGE_LEADS = DemoVocabulary.strings("news", "surge-leads");
@@ -109,7 +144,8 @@ final class NewsGenerator {
       String body,
       String sentiment,
       String wordCount,
-      String malformed) {
+      String malformed,
+      List<EntityLabel> entities) {
 
     /** A well-formed article whose word count is computed from the body. */
     Article(
@@ -118,32 +154,37 @@ final class NewsGenerator {
         String source,
         String headline,
         String body,
-        String sentiment) {
-      this(day, publishedAt, source, headline, body, sentiment, null, null);
+        String sentiment,
+        List<EntityLabel> entities) {
+      this(day, publishedAt, source, headline, body, sentiment, null, null, entities);
     }
 
     /** A new line with the same values: written with its own id. */
     Article copy() {
-      return new Article(day, publishedAt, source, headline, body, sentiment, wordCount, malformed);
+      return new Article(day, publishedAt, source, headline, body, sentiment, wordCount, malformed, entities);
     }
 
     Article withBody(String newBody) {
       return new Article(
-          day, publishedAt, source, headline, newBody, sentiment, wordCount, malformed);
+          day, publishedAt, source, headline, newBody, sentiment, wordCount, malformed, entities);
     }
 
     Article withPublishedAt(String newPublishedAt) {
       return new Article(
-          day, newPublishedAt, source, headline, body, sentiment, wordCount, malformed);
+          day, newPublishedAt, source, headline, body, sentiment, wordCount, malformed, entities);
     }
 
     Article withWordCount(String newWordCount) {
       return new Article(
-          day, publishedAt, source, headline, body, sentiment, newWordCount, malformed);
+          day, publishedAt, source, headline, body, sentiment, newWordCount, malformed, entities);
+    }
+
+    Article withEntities(List<EntityLabel> newEntities) {
+      return new Article(day, publishedAt, source, headline, body, sentiment, wordCount, malformed, newEntities);
     }
 
     Article asMalformed(String text) {
-      return new Article(day, publishedAt, source, headline, body, sentiment, wordCount, text);
+      return new Article(day, publishedAt, source, headline, body, sentiment, wordCount, text, entities);
     }
 
     String toJson(String id, ObjectMapper mapper) {
@@ -160,6 +201,10 @@ final class NewsGenerator {
       }
       if (sentiment != null) {
         node.put("sentiment", sentiment);
+      }
+      if (!entities.isEmpty()) {
+        ArrayNode labels = node.putArray("entities");
+        entities.forEach(e -> labels.addObject().put("entity", e.entity()).put("sentiment", e.sentiment()));
       }
       if (wordCount != null) {
         node.put("word_count", wordCount);
@@ -181,6 +226,7 @@ final class NewsGenerator {
   private final Set<String> bodies = new HashSet<>();
   private final Set<String> surgeHeadlines = new HashSet<>();
   private int companyArticles;
+  private final Map<String, Integer> mentionsToday = new HashMap<>();
 
   NewsGenerator(Random random, DemoSettings settings, List<Company> companies) {
     this.random = random;
@@ -210,6 +256,7 @@ final class NewsGenerator {
   /** A day's articles in time order: quiet-day news, a trap story every tenth day, the surge. */
   private List<Article> day(LocalDate day, int dayIndex) {
     List<Article> articles = new ArrayList<>();
+    mentionsToday.clear();
     double volume = 0.7 + 0.6 * random.nextDouble();
     int count = Math.max(1, (int) Math.round(settings.newsPerDay() * volume));
     for (int i = 0; i < count; i++) {
@@ -227,10 +274,17 @@ final class NewsGenerator {
     return articles;
   }
 
-  /** The first articles name each company in turn, by name and ticker, so all are covered. */
+  /**
+   * The first articles name each company in turn, by name and ticker, so all are covered; then
+   * {@value #MIXED_IN_HUNDRED} in a hundred are mixed news about two companies.
+   */
   private Article quietArticle(LocalDate day) {
     boolean covering = companyArticles < companies.size();
-    Company company = covering ? companies.get(companyArticles) : pick(random, companies);
+    if (!covering && companies.size() > 1 && random.nextInt(100) < MIXED_IN_HUNDRED) {
+      return mixedArticle(day);
+    }
+    Company company = covering ? companies.get(companyArticles) : pickQuiet(companies);
+    mentioned(company);
     companyArticles++;
     Mention mention = covering ? Mention.BOTH : pick(random, MENTION_MIX);
     double roll = random.nextDouble();
@@ -247,12 +301,50 @@ final class NewsGenerator {
           boolean turn = tone != Tone.NEUTRAL && random.nextInt(10) < TURN_IN_TEN;
           Story story = pick(random, stories(turn ? Tone.NEUTRAL : tone));
           Map<String, String> values = storyValues(day);
-          values.put(
-              "co", mention == Mention.TICKER ? tag(company) : pick(random, company.names()));
+          values.put("co", headlineName(company, mention));
           String headline = fill(story.headline(), values, random);
           values.put("co", bodyName(company, mention));
-          String body = companyBody(company, fill(story.lead(), values, random), tone, turn);
-          return new Article(day, time(day, source), source.name(), headline, body, label(tone));
+          List<String> sentences = new ArrayList<>();
+          Company other = companyBody(company, fill(story.lead(), values, random), tone, turn, sentences);
+          String sentiment = label(tone);
+          List<EntityLabel> entities = new ArrayList<>();
+          if (sentiment != null) {
+            entities.add(new EntityLabel(company.names().get(0), sentiment));
+            if (other != null) {
+              entities.add(new EntityLabel(other.names().get(0), Tone.NEUTRAL.label));
+            }
+          }
+          return new Article(
+              day, time(day, source), source.name(), headline, String.join(" ", sentences), sentiment, List.copyOf(entities));
+        },
+        article -> bodies.add(article.body()));
+  }
+
+  /**
+   * Good news for {@code up}, bad for {@code down}, in one story: no document label (the article is
+   * neither), entity labels for both when labelled, and a neutral follow-up that favours neither.
+   */
+  private Article mixedArticle(LocalDate day) {
+    Company up = mentioned(pickQuiet(companies));
+    Company down = mentioned(pickQuiet(companies.stream().filter(c -> !c.equals(up)).toList()));
+    Source source = pick(random, SOURCES);
+    return draw(
+        () -> {
+          Story story = pick(random, MIXED_STORIES);
+          Mention upMention = pick(random, MENTION_MIX);
+          Mention downMention = pick(random, MENTION_MIX);
+          Map<String, String> values = storyValues(day);
+          values.put("up", headlineName(up, upMention));
+          values.put("down", headlineName(down, downMention));
+          String headline = fill(story.headline(), values, random);
+          values.put("up", bodyName(up, upMention));
+          values.put("down", bodyName(down, downMention));
+          String body = fill(story.lead(), values, random) + " " + followUps(NEUTRAL_FOLLOW_UPS, 1).get(0);
+          List<EntityLabel> entities =
+              !labelled()
+                  ? List.of()
+                  : List.of(new EntityLabel(up.names().get(0), Tone.POSITIVE.label), new EntityLabel(down.names().get(0), Tone.NEGATIVE.label));
+          return new Article(day, time(day, source), source.name(), headline, body, null, entities);
         },
         article -> bodies.add(article.body()));
   }
@@ -266,7 +358,7 @@ final class NewsGenerator {
           String headline = fill(story.headline(), values, random);
           String body = fill(story.lead(), values, random);
           return new Article(
-              day, time(day, source), source.name(), headline, body, label(Tone.NEUTRAL));
+              day, time(day, source), source.name(), headline, body, label(Tone.NEUTRAL), List.of());
         },
         article -> bodies.add(article.body()));
   }
@@ -288,8 +380,10 @@ final class NewsGenerator {
           values.put("co", bodyName(company, Mention.BOTH));
           String lead = fill(pick(random, SURGE_LEADS), values, random);
           String body = lead + " " + String.join(" ", followUps(NEGATIVE_FOLLOW_UPS, 2));
-          return new Article(
-              day, time(day, source), source.name(), headline, body, label(Tone.NEGATIVE));
+          String sentiment = label(Tone.NEGATIVE);
+          List<EntityLabel> entities =
+              sentiment == null ? List.of() : List.of(new EntityLabel(company.names().get(0), sentiment));
+          return new Article(day, time(day, source), source.name(), headline, body, sentiment, entities);
         },
         article ->
             !surgeHeadlines.contains(article.headline())
@@ -356,7 +450,8 @@ final class NewsGenerator {
     String text =
         draw(() -> fill(entry.substring(entry.indexOf('|') + 1), names, random), bodies::add);
     Article article = article(day, company, Mention.NAME, tone);
-    return article.withBody(asMojibake ? mojibake(text) : text);
+    // The template names this company only: a second company's label would be about nothing.
+    return article.withBody(asMojibake ? mojibake(text) : text).withEntities(article.entities().stream().limit(1).toList());
   }
 
   private Article oversized(Article article) {
@@ -365,6 +460,21 @@ final class NewsGenerator {
       text.append(' ').append(fill(pick(random, NEUTRAL_FOLLOW_UPS), Map.of(), random));
     }
     return article.withBody(text.toString());
+  }
+
+  /** One of {@code from} that today's quiet news has named under {@value #QUIET_MENTIONS_PER_DAY} times. */
+  private Company pickQuiet(List<Company> from) {
+    List<Company> quiet = from.stream().filter(c -> mentionsToday.getOrDefault(c.ticker(), 0) < QUIET_MENTIONS_PER_DAY).toList();
+    return pick(random, quiet.isEmpty() ? from : quiet);
+  }
+
+  private Company mentioned(Company company) {
+    mentionsToday.merge(company.ticker(), 1, Integer::sum);
+    return company;
+  }
+
+  private String headlineName(Company company, Mention mention) {
+    return mention == Mention.TICKER ? tag(company) : pick(random, company.names());
   }
 
   private String bodyName(Company company, Mention mention) {
@@ -376,11 +486,11 @@ final class NewsGenerator {
   }
 
   /**
-   * The lead, then one to three follow-ups of the same tone or a turn from the opposite tone to
-   * this one, sometimes a second company.
+   * Adds to {@code sentences} the lead, then one to three follow-ups of the same tone or a turn from
+   * the opposite tone to this one, sometimes a neutral sentence naming a second company, which it
+   * returns (else null).
    */
-  private String companyBody(Company company, String lead, Tone tone, boolean turn) {
-    List<String> sentences = new ArrayList<>();
+  private Company companyBody(Company company, String lead, Tone tone, boolean turn, List<String> sentences) {
     sentences.add(lead);
     if (turn) {
       Tone opposite = tone == Tone.POSITIVE ? Tone.NEGATIVE : Tone.POSITIVE;
@@ -389,11 +499,12 @@ final class NewsGenerator {
       sentences.addAll(followUps(followUpPool(tone), 1 + random.nextInt(3)));
     }
     if (companies.size() > 1 && random.nextInt(5) == 0) {
-      Company other = pick(random, companies.stream().filter(c -> !c.equals(company)).toList());
+      Company other = mentioned(pickQuiet(companies.stream().filter(c -> !c.equals(company)).toList()));
       String otherName = random.nextBoolean() ? pick(random, other.names()) : tag(other);
       sentences.add(fill(pick(random, SECOND_COMPANY), Map.of("co2", otherName), random));
+      return other;
     }
-    return String.join(" ", sentences);
+    return null;
   }
 
   /** {@code count} distinct sentences from {@code pool}, each with its own random values. */
@@ -438,9 +549,13 @@ final class NewsGenerator {
     return NEWS_TIME.format(utc.withOffsetSameInstant(source.offset()));
   }
 
-  /** About 40% of articles carry a label. */
+  /** About 40% of articles carry labels (a document label, entity labels or both). */
+  private boolean labelled() {
+    return random.nextInt(10) < 4;
+  }
+
   private String label(Tone tone) {
-    return random.nextInt(10) < 4 ? tone.label : null;
+    return labelled() ? tone.label : null;
   }
 
   private static List<Story> stories(Tone tone) {

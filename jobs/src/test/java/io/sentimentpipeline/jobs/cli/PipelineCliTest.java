@@ -71,16 +71,19 @@ class PipelineCliTest extends SparkTestBase {
     }
     // The TF-IDF baseline reads the tiny demo perfectly, so a tiny model is never promoted: crown them.
     for (String domain : List.of("review", "news")) {
-      InProcessCli.Outcome promote =
-          InProcessCli.run(spark, List.of("models", "promote", domain + "-sentiment", "1", "--reason",
-              "PipelineCliTest: the run is under test", "--set", "warehouse=" + workDir.resolve("warehouse")));
-      assertThat(promote.exitCode()).as(promote.err()).isZero();
+      crown(domain + "-sentiment");
     }
 
     InProcessCli.Outcome run = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), tiny));
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("score review:", "news:", "alerts", "optimize");
+    assertThat(run.out()).contains("no news entity champion yet", "news-entity-sentiment v1", "score review:", "news:", "alerts", "optimize");
+    assertThat(run.out()).doesNotContain("no review champion yet", "no news champion yet", "no review entity champion yet");
+    // Crown the tiny entity model too (a no-op if it beat TF-IDF) and run again, as a user would.
+    crown("news-entity-sentiment");
+    InProcessCli.Outcome again = pipeline(with(with(new String[] {"run", "--demo-data"}, SMALL_DEMO), tiny));
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).contains("news entities:").doesNotContain("entity champion yet");
     assertThat(count("select count(*) from gold.sentiment_scores")).as("every document scored once")
         .isEqualTo(count("select count(*) from silver.documents"));
     List<String> alerted =
@@ -91,6 +94,33 @@ class PipelineCliTest extends SparkTestBase {
     assertThat(alerted).as("nothing about the quiet companies").isSubsetOf("NVX 2026-11-20");
     assertThat(count("select documents from gold.entity_daily_sentiment where entity = 'NVX' and event_date = date'2026-11-20'"))
         .as("the surge day is aggregated").isGreaterThanOrEqualTo(12);
+
+    // Mixed news ("A beats estimates as B warns", labelled up for A and down for B): one entity score per company.
+    String mixed = "select doc_id from silver.entity_labels group by doc_id"
+        + " having count(*) = 2 and array_sort(collect_list(label)) = array('negative', 'positive')";
+    assertThat(count("select count(*) from (" + mixed + ")")).as("labelled mixed demo news").isGreaterThanOrEqualTo(3);
+    List<Row> perDocument = spark.sql("select d.doc_id, size(d.entities) as tickers, count(e.entity) as rows,"
+        + " count(distinct e.entity) as entities, count(e.mention) as mentions"
+        + " from (" + mixed + ") m join silver.documents d on d.doc_id = m.doc_id"
+        + " left join gold.entity_sentiment_scores e on e.doc_id = d.doc_id group by d.doc_id, d.entities").collectAsList();
+    assertThat(perDocument).isNotEmpty().allSatisfy(row -> {
+      assertThat(row.<Integer>getAs("tickers")).as("both companies tagged: " + row).isEqualTo(2);
+      assertThat(row.<Long>getAs("rows")).as("one score per company: " + row).isEqualTo(2L);
+      assertThat(row.<Long>getAs("entities")).as(row.toString()).isEqualTo(2L);
+      assertThat(row.<Long>getAs("mentions")).as("named as the text names it: " + row).isEqualTo(2L);
+    });
+    assertThat(count("select count(*) from gold.entity_sentiment_scores where model_name = 'news-entity-sentiment'"))
+        .as("every tagged news document scored per entity")
+        .isEqualTo(count("select count(*) from silver.documents lateral view explode(entities) t as ticker where domain = 'news'"));
+    assertThat(count("select count(*) from gold.sentiment_alerts lateral view explode(top_documents) t as top where size(top.attributions) > 0"))
+        .as("an alert explains its top documents word by word").isPositive();
+  }
+
+  private static void crown(String model) {
+    InProcessCli.Outcome promote =
+        InProcessCli.run(spark, List.of("models", "promote", model, "1", "--reason",
+            "PipelineCliTest: the run is under test", "--set", "warehouse=" + workDir.resolve("warehouse")));
+    assertThat(promote.exitCode()).as(promote.err()).isZero();
   }
 
   @Test
@@ -99,6 +129,7 @@ class PipelineCliTest extends SparkTestBase {
     String counts = "select (select count(*) from bronze.reviews_raw) + 1000 * (select count(*) from bronze.news_raw),"
         + " (select count(*) from silver.documents) + 1000000 * (select count(*) from silver.quarantine),"
         + " (select count(*) from silver.tokens), (select count(*) from gold.sentiment_scores),"
+        + " (select count(*) from gold.entity_sentiment_scores), (select count(*) from silver.entity_labels),"
         + " (select count(*) from gold.sentiment_alerts), (select count(*) from gold.entity_daily_sentiment)";
     String before = spark.sql(counts).first().toString();
     List<Row> scores = spark.sql("select * from gold.sentiment_scores order by doc_id, model_version").collectAsList();

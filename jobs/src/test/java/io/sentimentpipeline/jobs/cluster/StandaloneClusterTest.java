@@ -57,8 +57,11 @@ class StandaloneClusterTest extends SparkTestBase {
   /** The nightly sequence, one spark-submit per entry, in order. */
   static final List<List<String>> NIGHTLY = List.of(List.of("run"));
 
-  /** ScoreJob's line per domain: documents scored and each executor JVM's loads of the model. */
-  private static final Pattern SCORED = Pattern.compile("(\\w+): (\\d+) documents scored with \\S+ v\\d+ \\(model loads per JVM \\{([^}]*)}\\)");
+  /**
+   * ScoreJob's line per domain: documents scored and each executor JVM's loads of the model (a
+   * domain's entity scores, "news entities: ...", are not matched).
+   */
+  private static final Pattern SCORED = Pattern.compile("(?<=score |; )(\\w+): (\\d+) documents scored with \\S+ v\\d+ \\(model loads per JVM \\{([^}]*)}\\)");
 
   private static final String RUN_DATE = "2026-11-28";
   private static final String COUNTS =

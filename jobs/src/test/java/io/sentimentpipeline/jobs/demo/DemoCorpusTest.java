@@ -269,6 +269,67 @@ class DemoCorpusTest {
   }
 
   @Test
+  void mixedNewsIsGoodForOneCompanyAndBadForTheOtherInHeadlineAndBody() {
+    Map<String, String> tickerByFullName = new HashMap<>();
+    companies().forEach((ticker, names) -> tickerByFullName.put(names.get(0), ticker));
+    List<JsonNode> mixed =
+        validNews().stream().filter(a -> a.path("entities").size() == 2 && !a.has("sentiment")).toList();
+    assertThat(mixed).as("labelled mixed articles").hasSizeGreaterThanOrEqualTo(10);
+    for (JsonNode article : mixed) {
+      Map<String, String> sentimentByTicker = new TreeMap<>();
+      article.get("entities").forEach(e -> sentimentByTicker.put(tickerByFullName.get(e.get("entity").asText()), e.get("sentiment").asText()));
+      assertThat(new TreeSet<>(sentimentByTicker.values())).as(article.toString()).containsExactly("bearish", "bullish");
+      assertThat(sentimentByTicker.keySet()).as("full names of two companies: " + article).doesNotContainNull().hasSize(2);
+      assertThat(mentioned(article.get("headline").asText())).as("headline " + article).containsAll(sentimentByTicker.keySet());
+      assertThat(mentioned(article.get("body").asText())).as("body " + article).containsAll(sentimentByTicker.keySet());
+    }
+    long unlabelledMixed =
+        validNews().stream()
+            .filter(a -> !a.has("sentiment") && !a.has("entities") && mentioned(a.path("headline").asText()).size() == 2)
+            .count();
+    assertThat(unlabelledMixed).as("most mixed articles, like most news, carry no label").isGreaterThan(mixed.size());
+  }
+
+  @Test
+  void quietCompaniesStayUnderTheAlertsVolumeFloor() {
+    Map<String, Integer> byTickerDay = new HashMap<>();
+    for (JsonNode article : validNews()) {
+      OffsetDateTime time = timestamp(article);
+      if (time != null) {
+        LocalDate day = time.atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+        mentioned(text(article)).forEach(ticker -> byTickerDay.merge(ticker + "@" + day, 1, Integer::sum));
+      }
+    }
+    byTickerDay.remove("NVX@" + SURGE);
+    assertThat(byTickerDay.values().stream().max(Integer::compare).orElseThrow())
+        .as("documents naming a quiet company in a day (alerts.min-documents = 5)").isLessThan(5);
+  }
+
+  @Test
+  void labelledSingleCompanyNewsLabelsItsCompanyAndCallsASecondOneNeutral() {
+    Map<String, String> tickerByFullName = new HashMap<>();
+    companies().forEach((ticker, names) -> tickerByFullName.put(names.get(0), ticker));
+    List<JsonNode> labelled =
+        validNews().stream().filter(a -> a.has("sentiment") && !a.path("headline").asText().contains("Orchard Apple pie")).toList();
+    List<JsonNode> aboutACompany = labelled.stream().filter(a -> a.has("entities")).toList();
+    assertThat(aboutACompany.size()).as("all labelled company news but the traps").isGreaterThan(labelled.size() * 9 / 10);
+    int withSecond = 0;
+    for (JsonNode article : aboutACompany) {
+      JsonNode entities = article.get("entities");
+      String main = tickerByFullName.get(entities.get(0).get("entity").asText());
+      assertThat(main).as(article.toString()).isNotNull();
+      assertThat(mentioned(text(article))).as(article.toString()).contains(main);
+      assertThat(entities.get(0).get("sentiment").asText()).as(article.toString()).isEqualTo(article.get("sentiment").asText());
+      for (int i = 1; i < entities.size(); i++) {
+        assertThat(mentioned(article.path("body").asText())).as(article.toString()).contains(tickerByFullName.get(entities.get(i).get("entity").asText()));
+        assertThat(entities.get(i).get("sentiment").asText()).as("a second company is by the way: " + article).isEqualTo("neutral");
+        withSecond++;
+      }
+    }
+    assertThat(withSecond).as("second companies labelled").isPositive();
+  }
+
+  @Test
   void settingsNameTheOffendingKey(@TempDir Path dir) {
     assertThatThrownBy(() -> new DemoSettings(dir, 1, 0, 95, 6, END, "NVX", SURGE, 20))
         .isInstanceOf(IllegalArgumentException.class)

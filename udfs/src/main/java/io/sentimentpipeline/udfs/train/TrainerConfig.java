@@ -72,7 +72,13 @@ public record TrainerConfig(
         classWeights, patience, seed, steps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
   }
 
-  /** This configuration training for {@code count} epochs. */
+  /** This configuration with peak learning rate {@code rate}. */
+  public TrainerConfig withLearningRate(float rate) {
+    return new TrainerConfig(epochs, batchSize, accumulationSteps, rate, weightDecay, warmupFraction, maxGradNorm,
+        classWeights, patience, seed, maxSteps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
+  }
+
+    /** This configuration training for {@code count} epochs. */
   public TrainerConfig withEpochs(int count) {
     return new TrainerConfig(count, batchSize, accumulationSteps, learningRate, weightDecay, warmupFraction, maxGradNorm,
         classWeights, patience, seed, maxSteps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
