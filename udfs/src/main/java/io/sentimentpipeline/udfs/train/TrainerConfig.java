@@ -78,7 +78,7 @@ public record TrainerConfig(
         classWeights, patience, seed, maxSteps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
   }
 
-    /** This configuration training for {@code count} epochs. */
+  /** This configuration training for {@code count} epochs. */
   public TrainerConfig withEpochs(int count) {
     return new TrainerConfig(count, batchSize, accumulationSteps, learningRate, weightDecay, warmupFraction, maxGradNorm,
         classWeights, patience, seed, maxSteps, pooling, dropout, syncEverySteps, maxNonFiniteStepsInARow);
