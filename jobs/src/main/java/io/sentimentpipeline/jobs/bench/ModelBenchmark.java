@@ -81,7 +81,8 @@ public final class ModelBenchmark {
       model.initializeParameters(manager);
       double window = seconds / windows;
       if (onnx) {
-        try (ScoringModel scoring = onnxModel(model, encoderName, seq, precision, threads)) {
+        try (ScoringModel scoring =
+            scoringModel(model, encoderName, seq, new ScoringOptions(ScoringOptions.Engine.ONNXRUNTIME, precision, 1, threads))) {
           List<long[]> ids = examples.subList(0, batch).stream().map(TrainingExample::inputIds).toList();
           measureOnnx(scoring, ids, Math.max(1.0, window / 2)); // warm-up
           for (int w = 0; w < windows; w++) {
@@ -99,13 +100,6 @@ public final class ModelBenchmark {
     Arrays.sort(sorted);
     String engineName = onnx ? "onnxruntime-" + precision.name().toLowerCase(Locale.ROOT) : "djl-pytorch";
     return new Result(mode, encoderName, batch, seq, threads, sorted[windows / 2], rates, engineName);
-  }
-
-  /** The classifier as a bundle exports it, loaded for scoring on ONNX Runtime. */
-  private static ScoringModel onnxModel(
-      SentimentClassifier model, String encoderName, int seq, ScoringOptions.Precision precision, int threads)
-      throws IOException {
-    return scoringModel(model, encoderName, seq, new ScoringOptions(ScoringOptions.Engine.ONNXRUNTIME, precision, 1, threads));
   }
 
   /**
