@@ -104,7 +104,9 @@ public final class CorpusBenchmark {
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     SparkSession spark =
-        SparkSession.builder().master("local[1]").appName("corpus-benchmark").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession.getDefaultSession().isDefined()
+            ? SparkSession.getDefaultSession().get()
+            : SparkSession.builder().master("local[1]").appName("corpus-benchmark").config("spark.ui.enabled", "false").getOrCreate();
     Dataset<Row> rows =
         name.endsWith(".csv")
             ? spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(file.toString())
