@@ -93,7 +93,7 @@ public final class CorpusBenchmark {
       }
       return new Result(
           file, ids.size(), all.size() - texts.size(), (double) totalIds / ids.size(), maxLength, batch, threads,
-          ids.size() / (elapsed / 1e9), rates, ModelBenchmark.engineName(model.choice()));
+          ids.size() / (elapsed / 1e9), rates, ModelBenchmark.engineName(model.choice().engine(), model.choice().precision()));
     }
   }
 

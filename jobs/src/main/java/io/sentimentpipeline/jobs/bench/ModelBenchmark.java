@@ -98,8 +98,7 @@ public final class ModelBenchmark {
     }
     double[] sorted = rates.clone();
     Arrays.sort(sorted);
-    String engineName = onnx ? "onnxruntime-" + precision.name().toLowerCase(Locale.ROOT) : "djl-pytorch";
-    return new Result(mode, encoderName, batch, seq, threads, sorted[windows / 2], rates, engineName);
+    return new Result(mode, encoderName, batch, seq, threads, sorted[windows / 2], rates, engineName(engine, precision));
   }
 
   /**
@@ -144,9 +143,9 @@ public final class ModelBenchmark {
   }
 
   /** The engine as result lines name it: {@code djl-pytorch}, {@code onnxruntime-int8}, {@code onnxruntime-fp32}. */
-  static String engineName(ScoringOptions.Choice choice) {
-    return choice.engine() == ScoringOptions.Engine.ONNXRUNTIME
-        ? "onnxruntime-" + choice.precision().name().toLowerCase(Locale.ROOT)
+  static String engineName(ScoringOptions.Engine engine, ScoringOptions.Precision precision) {
+    return engine == ScoringOptions.Engine.ONNXRUNTIME
+        ? "onnxruntime-" + precision.name().toLowerCase(Locale.ROOT)
         : "djl-pytorch";
   }
 

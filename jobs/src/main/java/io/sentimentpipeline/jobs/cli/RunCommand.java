@@ -59,9 +59,7 @@ final class RunCommand extends SparkCommand {
   private static final float DEMO_ENTITY_LEARNING_RATE = 2e-4f;
 
   /** The demo's training: {@code epochs} and {@code learningRate} unless a file or --set chose them. */
-  private TrainConfig demoTraining(PipelineConfig config, int epochs, float learningRate) {
-    TrainConfig train = config.train();
-    Config loaded = ConfigLoader.load(common.conf, common.overrides);
+  private static TrainConfig demoTraining(TrainConfig train, Config loaded, int epochs, float learningRate) {
     TrainerConfig trainer = train.trainer();
     if (ConfigLoader.fromEmbeddedDefault(loaded, "train.epochs")) {
       trainer = trainer.withEpochs(epochs);
@@ -160,8 +158,11 @@ final class RunCommand extends SparkCommand {
   private void trainMissingChampions(SparkSession spark, PipelineConfig config) {
     Warehouse warehouse = new Warehouse(config.warehouse());
     ModelRegistry registry = new ModelRegistry(spark, warehouse);
-    TrainConfig documents = demoTraining(config, DEMO_TRAIN_EPOCHS, config.train().trainer().learningRate()).withTarget(Target.DOCUMENT);
-    TrainConfig entities = demoTraining(config, DEMO_ENTITY_EPOCHS, DEMO_ENTITY_LEARNING_RATE).withTarget(Target.ENTITY);
+    Config loaded = ConfigLoader.load(common.conf, common.overrides);
+    TrainConfig train = config.train();
+    TrainConfig documents =
+        demoTraining(train, loaded, DEMO_TRAIN_EPOCHS, train.trainer().learningRate()).withTarget(Target.DOCUMENT);
+    TrainConfig entities = demoTraining(train, loaded, DEMO_ENTITY_EPOCHS, DEMO_ENTITY_LEARNING_RATE).withTarget(Target.ENTITY);
     for (Domain domain : config.score().domains()) {
       if (registry.champion(domain.key()).isEmpty()) {
         out().println("train: no " + domain.key() + " champion yet; fine-tuning one on the labelled demo documents");
