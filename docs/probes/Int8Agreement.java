@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * layers int8 can take without moving labels (BENCHMARKS.md, "int8: which layers move labels").
  *
  * <p>Input: a CSV with a header and columns doc_id, source, ids (space-separated input ids, [CLS] …
- * [SEP]), as `pipeline sql --format csv` writes it. Documents are sorted by length and scored in
+ * [SEP]), as `pipeline sql --format csv` writes it; with a column label (the class index in the
+ * bundle's labels.json order, empty or -1 for unlabelled) between source and ids, each model's
+ * macro-F1 per source is printed too. Documents are sorted by length and scored in
  * batches of 64 padded to the batch's longest, 2 intra-op threads.
  *
  * <p>Run from the repository root (Java 17 runs a single source file):
@@ -28,7 +30,7 @@ import java.util.TreeMap;
  */
 public class Int8Agreement {
 
-  record Doc(String source, long[] ids) {}
+  record Doc(String source, int label, long[] ids) {}
 
   public static void main(String[] args) throws Exception {
     int every = Integer.getInteger("every", 1);
@@ -36,11 +38,14 @@ public class Int8Agreement {
     List<Doc> docs = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     List<String> lines = Files.readAllLines(Path.of(args[0]));
+    boolean labelled = lines.get(0).startsWith("doc_id,source,label,");
     for (String line : lines.subList(1, lines.size())) {
-      String[] field = line.split(",", 3);
+      String[] field = line.split(",", labelled ? 4 : 3);
       int n = seen.merge(field[1], 1, Integer::sum);
       if (keepAll.contains(field[1]) || (n - 1) % every == 0) {
-        docs.add(new Doc(field[1], Arrays.stream(field[2].trim().split(" ")).mapToLong(Long::parseLong).toArray()));
+        int label = labelled && !field[2].isEmpty() ? Integer.parseInt(field[2]) : -1;
+        String ids = field[labelled ? 3 : 2];
+        docs.add(new Doc(field[1], label, Arrays.stream(ids.trim().split(" ")).mapToLong(Long::parseLong).toArray()));
       }
     }
     docs.sort(Comparator.comparingInt(d -> d.ids().length));
@@ -50,6 +55,9 @@ public class Int8Agreement {
       long start = System.nanoTime();
       int[] labels = labels(env, args[m], docs);
       double perSecond = docs.size() / ((System.nanoTime() - start) / 1e9);
+      if (labelled) {
+        System.out.printf("%s macro-F1:%s%n", args[m], macroF1PerSource(docs, labels));
+      }
       if (reference == null) {
         reference = labels;
         System.out.printf("%s reference, %d documents, %.1f docs/s%n", args[m], docs.size(), perSecond);
@@ -68,6 +76,33 @@ public class Int8Agreement {
       agree.forEach((source, c) -> perSource.append(String.format(" %s=%.2f%% of %d", source, 100.0 * c[0] / c[1], c[1])));
       System.out.printf("%s agreement=%.2f%%%s, %.1f docs/s%n", args[m], 100.0 * equal / docs.size(), perSource, perSecond);
     }
+  }
+
+  /** Macro-F1 of {@code predicted} against the documents' labels, per source with labelled documents. */
+  private static String macroF1PerSource(List<Doc> docs, int[] predicted) {
+    Map<String, Map<Integer, int[]>> counts = new TreeMap<>(); // source -> class -> {tp, fp, fn}
+    for (int i = 0; i < docs.size(); i++) {
+      Doc doc = docs.get(i);
+      if (doc.label() < 0) {
+        continue;
+      }
+      Map<Integer, int[]> classes = counts.computeIfAbsent(doc.source(), s -> new TreeMap<>());
+      if (predicted[i] == doc.label()) {
+        classes.computeIfAbsent(doc.label(), c -> new int[3])[0]++;
+      } else {
+        classes.computeIfAbsent(predicted[i], c -> new int[3])[1]++;
+        classes.computeIfAbsent(doc.label(), c -> new int[3])[2]++;
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    counts.forEach((source, classes) -> {
+      double sum = 0;
+      for (int[] c : classes.values()) {
+        sum += c[0] == 0 ? 0 : 2.0 * c[0] / (2.0 * c[0] + c[1] + c[2]);
+      }
+      out.append(String.format(" %s=%.4f", source, sum / classes.size()));
+    });
+    return out.toString();
   }
 
   private static int[] labels(OrtEnvironment env, String model, List<Doc> docs) throws Exception {

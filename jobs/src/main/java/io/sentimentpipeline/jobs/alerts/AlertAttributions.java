@@ -16,6 +16,7 @@ import io.sentimentpipeline.jobs.registry.ModelBundle;
 import io.sentimentpipeline.jobs.registry.ModelRegistry;
 import io.sentimentpipeline.udfs.nlp.TokenizerSpec;
 import io.sentimentpipeline.udfs.nlp.WordPieceEncoder;
+import io.sentimentpipeline.udfs.score.BundleSpec;
 import io.sentimentpipeline.udfs.score.OcclusionAttributions;
 import io.sentimentpipeline.udfs.score.ScoringModel;
 import java.io.IOException;
@@ -59,7 +60,6 @@ final class AlertAttributions {
           new StructType().add("word", DataTypes.StringType).add("weight", DataTypes.DoubleType));
 
   private static final int BATCH_SIZE = 32;
-  private static final String TOKENIZER = "tokenizer.json";
 
   /** The alerts with attributions, and a line for the run's result (off, none, counts or the reason there are none). */
   record Outcome(Dataset<Row> alerts, String status) {}
@@ -121,11 +121,11 @@ final class AlertAttributions {
       throw new IllegalStateException(bundle.describe() + " has no bundle_path/bundle_checksum in " + ModelRegistry.MODELS);
     }
     Map<String, byte[]> files = ModelBundle.readVerified(bundle, spark.sparkContext().hadoopConfiguration());
-    if (!files.containsKey(TOKENIZER)) {
-      throw new IllegalStateException("model bundle " + bundle.bundlePath() + " has no " + TOKENIZER);
+    if (!files.containsKey(BundleSpec.TOKENIZER)) {
+      throw new IllegalStateException("model bundle " + bundle.bundlePath() + " has no " + BundleSpec.TOKENIZER);
     }
     try (ScoringModel model = ScoringModel.load(files, bundle.bundleChecksum(), Device.cpu(), 1)) {
-      TokenizerSpec spec = new TokenizerSpec(bundle.modelName(), tokenizerFile(bundle.bundleChecksum(), files.get(TOKENIZER)).toString(), model.maxLength());
+      TokenizerSpec spec = new TokenizerSpec(bundle.modelName(), tokenizerFile(bundle.bundleChecksum(), files.get(BundleSpec.TOKENIZER)).toString(), model.maxLength());
       List<String> ids = new ArrayList<>(texts.keySet());
       Encoding[] encodings = WordPieceEncoder.forSpec(spec).encodeTexts(ids.stream().map(texts::get).toList());
       OcclusionAttributions occlusion = new OcclusionAttributions(model, BATCH_SIZE);
@@ -146,9 +146,9 @@ final class AlertAttributions {
   private static Path tokenizerFile(String bundleChecksum, byte[] content) {
     try {
       Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "sentiment-bundle-tokenizers", bundleChecksum));
-      Path file = dir.resolve(TOKENIZER);
+      Path file = dir.resolve(BundleSpec.TOKENIZER);
       if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file), content)) {
-        Path temp = Files.write(Files.createTempFile(dir, TOKENIZER, ".tmp"), content);
+        Path temp = Files.write(Files.createTempFile(dir, BundleSpec.TOKENIZER, ".tmp"), content);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       return file;

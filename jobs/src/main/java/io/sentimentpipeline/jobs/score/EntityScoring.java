@@ -95,8 +95,8 @@ final class EntityScoring {
       if (count > 0) {
         merge(spark, warehouse, scored);
       }
-      return new ScoreJob.DomainResult(domain.key() + " entities", champion.modelName(), champion.version(), count, 0,
-          champion.tokenizerId(), Map.of());
+      return new ScoreJob.DomainResult(domain.key() + " entities", champion.modelName(), champion.version(), count,
+          "(document, entity) pairs", 0, champion.tokenizerId(), Map.of());
     } finally {
       scored.unpersist();
     }

@@ -70,15 +70,19 @@ public final class ScoreJob {
   private ScoreJob() {}
 
   /**
-   * What one domain's scoring did; {@code modelLoadsPerJvm} maps executor id to that JVM's loads of
-   * the model; {@code untokenized} counts the documents left out because they have no tokens for
-   * the champion's tokenizer, so "nothing new" and "nothing eligible" read differently.
+   * What one domain's scoring did: {@code scored} rows, each a document or, for an entity model, a
+   * (document, entity) pair ({@code unit} says which); {@code modelLoadsPerJvm} maps executor id to
+   * that JVM's loads of the model (empty where not counted); {@code untokenized} counts the
+   * documents left out because they have no tokens for the champion's tokenizer, so "nothing new"
+   * and "nothing eligible" read differently.
    */
   public record DomainResult(
-      String domain, String model, int version, long scored, long untokenized, String tokenizerId, Map<String, Long> modelLoadsPerJvm) {
+      String domain, String model, int version, long scored, String unit, long untokenized, String tokenizerId,
+      Map<String, Long> modelLoadsPerJvm) {
     @Override
     public String toString() {
-      String line = String.format("%s: %d documents scored with %s v%d (model loads per JVM %s)", domain, scored, model, version, modelLoadsPerJvm);
+      String line = String.format("%s: %d %s scored with %s v%d", domain, scored, unit, model, version)
+          + (modelLoadsPerJvm.isEmpty() ? "" : " (model loads per JVM " + modelLoadsPerJvm + ")");
       if (untokenized > 0) {
         return line + "; " + untokenized + " documents have no tokens for tokenizer " + tokenizerId + " (`" + tokenizeCommand(tokenizerId) + "` builds them)";
       }
@@ -171,7 +175,8 @@ public final class ScoreJob {
         merge(spark, warehouse, scored);
       }
       return new DomainResult(
-          domain.key(), champion.modelName(), champion.version(), count, untokenized, champion.tokenizerId(), loadsPerJvm(loads.value()));
+          domain.key(), champion.modelName(), champion.version(), count, "documents", untokenized, champion.tokenizerId(),
+          loadsPerJvm(loads.value()));
     } finally {
       scored.unpersist();
     }

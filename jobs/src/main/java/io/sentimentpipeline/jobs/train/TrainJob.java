@@ -315,7 +315,7 @@ public final class TrainJob {
       files.put(BundleSpec.WEIGHTS, weights.toByteArray());
       files.put(BundleSpec.MODEL_CONFIG, chief.encoderConfigJson().getBytes(StandardCharsets.UTF_8));
       try (InputStream tokenizer = train.tokenize().tokenizer().open()) {
-        files.put("tokenizer.json", tokenizer.readAllBytes());
+        files.put(BundleSpec.TOKENIZER, tokenizer.readAllBytes());
       }
       files.put(BundleSpec.LABELS, json.writeValueAsBytes(labels));
       files.put(BundleSpec.CALIBRATION, json.writeValueAsBytes(Map.of("temperature", chief.temperature())));

@@ -54,6 +54,7 @@ public record BundleSpec(
   public static final String TRAINING_CONFIG = "training-config.json";
   public static final String ONNX_FP32 = "model.onnx";
   public static final String ONNX_INT8 = "model.int8.onnx";
+  public static final String TOKENIZER = "tokenizer.json";
   /** {@code inputKind}: the model reads one text. */
   public static final String DOCUMENT = "document";
   /** {@code inputKind}: the model reads {@code [CLS] text [SEP] entity [SEP]} (an entity model). */
