@@ -51,17 +51,25 @@ public class Int8Agreement {
     docs.sort(Comparator.comparingInt(d -> d.ids().length));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     int[] reference = null;
+    float[][] referenceP = null;
     for (int m = 1; m < args.length; m++) {
       long start = System.nanoTime();
-      int[] labels = labels(env, args[m], docs);
+      float[][] p = probabilities(env, args[m], docs);
+      int[] labels = argmax(p);
       double perSecond = docs.size() / ((System.nanoTime() - start) / 1e9);
       if (labelled) {
         System.out.printf("%s macro-F1:%s%n", args[m], macroF1PerSource(docs, labels));
       }
       if (reference == null) {
         reference = labels;
+        referenceP = p;
         System.out.printf("%s reference, %d documents, %.1f docs/s%n", args[m], docs.size(), perSecond);
         continue;
+      }
+      for (String margin : System.getProperty("recheck-margins", "").split(",")) {
+        if (!margin.isEmpty()) {
+          recheck(docs, p, referenceP, reference, Double.parseDouble(margin));
+        }
       }
       Map<String, int[]> agree = new TreeMap<>();
       int equal = 0;
@@ -76,6 +84,42 @@ public class Int8Agreement {
       agree.forEach((source, c) -> perSource.append(String.format(" %s=%.2f%% of %d", source, 100.0 * c[0] / c[1], c[1])));
       System.out.printf("%s agreement=%.2f%%%s, %.1f docs/s%n", args[m], 100.0 * equal / docs.size(), perSource, perSecond);
     }
+  }
+
+  /**
+   * What rescoring with the reference the documents whose top two probabilities are closer than
+   * {@code margin} would give: the share rescored and the agreement after it, per source.
+   */
+  private static void recheck(List<Doc> docs, float[][] p, float[][] referenceP, int[] reference, double margin) {
+    Map<String, int[]> counts = new TreeMap<>(); // source -> {agree, rescored, total}
+    int agree = 0;
+    int rescored = 0;
+    for (int i = 0; i < docs.size(); i++) {
+      float[] sorted = p[i].clone();
+      Arrays.sort(sorted);
+      boolean again = sorted[sorted.length - 1] - sorted[sorted.length - 2] < margin;
+      int label = argmax(new float[][] {again ? referenceP[i] : p[i]})[0];
+      int[] c = counts.computeIfAbsent(docs.get(i).source(), s -> new int[3]);
+      c[0] += label == reference[i] ? 1 : 0;
+      c[1] += again ? 1 : 0;
+      c[2]++;
+      agree += label == reference[i] ? 1 : 0;
+      rescored += again ? 1 : 0;
+    }
+    StringBuilder perSource = new StringBuilder();
+    counts.forEach((source, c) -> perSource.append(String.format(" %s=%.2f%% (%.1f%% rescored)", source, 100.0 * c[0] / c[2], 100.0 * c[1] / c[2])));
+    System.out.printf("  recheck margin %.2f: agreement=%.2f%%, %.1f%% rescored;%s%n", margin, 100.0 * agree / docs.size(),
+        100.0 * rescored / docs.size(), perSource);
+  }
+
+  private static int[] argmax(float[][] p) {
+    int[] labels = new int[p.length];
+    for (int r = 0; r < p.length; r++) {
+      for (int j = 1; j < p[r].length; j++) {
+        labels[r] = p[r][j] > p[r][labels[r]] ? j : labels[r];
+      }
+    }
+    return labels;
   }
 
   /** Macro-F1 of {@code predicted} against the documents' labels, per source with labelled documents. */
@@ -105,12 +149,12 @@ public class Int8Agreement {
     return out.toString();
   }
 
-  private static int[] labels(OrtEnvironment env, String model, List<Doc> docs) throws Exception {
+  private static float[][] probabilities(OrtEnvironment env, String model, List<Doc> docs) throws Exception {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(2);
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       try (OrtSession session = env.createSession(model, options)) {
-        int[] labels = new int[docs.size()];
+        float[][] out = new float[docs.size()][];
         for (int from = 0; from < docs.size(); from += 64) {
           int to = Math.min(docs.size(), from + 64);
           int rows = to - from;
@@ -131,18 +175,12 @@ public class Int8Agreement {
           }
           try (OrtSession.Result result = session.run(inputs)) {
             float[][] p = (float[][]) result.get("probabilities").orElseThrow().getValue();
-            for (int r = 0; r < rows; r++) {
-              int best = 0;
-              for (int j = 1; j < p[r].length; j++) {
-                best = p[r][j] > p[r][best] ? j : best;
-              }
-              labels[from + r] = best;
-            }
+            System.arraycopy(p, 0, out, from, rows);
           } finally {
             inputs.values().forEach(OnnxTensor::close);
           }
         }
-        return labels;
+        return out;
       }
     }
   }

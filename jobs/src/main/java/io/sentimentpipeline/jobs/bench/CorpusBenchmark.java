@@ -78,7 +78,7 @@ public final class CorpusBenchmark {
     int slices = Math.max(1, Math.min(windows, ids.size()));
     double[] rates = new double[slices];
     long elapsed = 0;
-    try (ScoringModel model = ModelBenchmark.scoringModel(encoderName, maxLength, new ScoringOptions(engine, precision, 1, threads))) {
+    try (ScoringModel model = ModelBenchmark.scoringModel(encoderName, maxLength, new ScoringOptions(engine, precision, 1, threads, ModelBenchmark.NO_RECHECK))) {
       DocumentScorer scorer = new DocumentScorer(model, 0, ChunkAggregation.MEAN, 0.0, batch);
       scorer.score(ids.subList(0, Math.min(ids.size(), DOCUMENTS_PER_CALL))); // warm-up
       for (int w = 0; w < slices; w++) {

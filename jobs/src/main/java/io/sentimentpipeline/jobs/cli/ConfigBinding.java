@@ -263,6 +263,7 @@ final class ConfigBinding {
         s.getBoolean("backfill"),
         choice(s, "engine", ScoringOptions.Engine.class),
         choice(s, "precision", ScoringOptions.Precision.class),
+        s.getDouble("int8-recheck-margin"),
         tokenize,
         entities);
   }

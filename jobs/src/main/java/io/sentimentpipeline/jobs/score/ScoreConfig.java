@@ -18,6 +18,7 @@ import java.util.List;
  *     rescores the whole corpus); false: only documents of the run date
  * @param engine the runtime asked for ({@code score.engine}); the bundle may force a fallback
  * @param precision the ONNX model asked for ({@code score.precision})
+ * @param int8RecheckMargin int8 near-ties rescored with the fp32 graph ({@code score.int8-recheck-margin}; 0 = off)
  */
 public record ScoreConfig(
     List<Domain> domains,
@@ -30,6 +31,7 @@ public record ScoreConfig(
     boolean backfill,
     ScoringOptions.Engine engine,
     ScoringOptions.Precision precision,
+    double int8RecheckMargin,
     TokenizeConfig tokenize,
     EntityConfig entities)
     implements Serializable {
@@ -57,15 +59,19 @@ public record ScoreConfig(
     if (engine == null || precision == null) {
       throw new ConfigError(engine == null ? "score.engine" : "score.precision", "must be set");
     }
+    if (!(int8RecheckMargin >= 0 && int8RecheckMargin < 1)) {
+      throw new ConfigError("score.int8-recheck-margin", "must be in [0, 1), got " + int8RecheckMargin);
+    }
   }
 
   /** The scoring options for a task of {@code taskCpus} cores on an executor of {@code executorCores}. */
   public ScoringOptions scoringOptions(int executorCores, int taskCpus) {
-    return new ScoringOptions(engine, precision, Math.max(1, executorCores), Math.max(1, taskCpus));
+    return new ScoringOptions(engine, precision, Math.max(1, executorCores), Math.max(1, taskCpus), int8RecheckMargin);
   }
 
   /** This configuration scoring {@code only} these domains (the CLI's {@code --domain}). */
   public ScoreConfig withDomains(List<Domain> only) {
-    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, engine, precision, tokenize, entities);
+    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, engine, precision, int8RecheckMargin, tokenize,
+        entities);
   }
 }

@@ -40,6 +40,13 @@ class ConfigCommandTest {
   }
 
   @Test
+  void anInt8RecheckMarginOutsideZeroToOneExits64NamingTheKey() {
+    InProcessCli.Outcome bad = pipeline("config", "--set", "score.int8-recheck-margin=1.5");
+    assertThat(bad.exitCode()).as(bad.err()).isEqualTo(64);
+    assertThat(bad.err()).contains("score.int8-recheck-margin", "must be in [0, 1), got 1.5");
+  }
+
+  @Test
   void configPrintsEachValueWithItsOrigin(@TempDir Path dir) throws Exception {
     Path conf = dir.resolve("nightly.conf");
     Files.writeString(conf, "include classpath(\"conf/local.conf\")\nwarehouse = \"/data/wh\"\n");

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,10 +27,6 @@ import java.util.function.Function;
  * or AMX kernel from the CPU's flags. That is the very kernel ORT's optimizer fuses {@code quantize_dynamic}'s
  * DynamicQuantizeLinear + MatMulInteger + Mul pattern into, written directly so no fusion has to
  * happen at load time; QDQ would also end there but adds nodes for nothing. The head stays float.
- *
- * <p>One uint8 scale per batch and MatMul input costs the most where an input has a few channels far
- * larger than the rest (the feed-forward inputs of BERT-family encoders do): the other channels are
- * left a handful of levels. A {@link Smoothing} moves that range into the weights first.
  */
 public final class OnnxExport {
 
@@ -56,46 +51,6 @@ public final class OnnxExport {
     }
   }
 
-
-  /**
-   * Per-channel smoothing of int8's activations (SmoothQuant, Xiao et al. 2023): for each quantized
-   * MatMul input X with weights W, s[k] = max|X[:, k]|^alpha / max|W[k, :]|^(1 - alpha); X is
-   * divided by s (one Mul node per input, shared by the MatMuls that read it) and the rows of W are
-   * multiplied by it before quantization. X W is unchanged in exact arithmetic, while X's outlier
-   * channels shrink so that the per-batch uint8 scale keeps more levels for the other channels.
-   *
-   * @param inputMaxima max |X[:, k]| by input name, measured on calibration text (see {@link
-   *     #quantizedInputs}); an input without an entry is not smoothed
-   * @param alpha how much of the range moves into the weights, in [0, 1]; 0.5 splits it evenly
-   */
-  public record Smoothing(Map<String, float[]> inputMaxima, double alpha) {
-
-    /** No smoothing: plain dynamic quantization. */
-    public static final Smoothing NONE = new Smoothing(Map.of(), 0.5);
-
-    private static final float MIN_FACTOR = 1e-4f;
-    private static final float MAX_FACTOR = 1e4f;
-
-    public Smoothing {
-      if (!(alpha >= 0 && alpha <= 1)) {
-        throw new IllegalArgumentException("smoothing alpha must be in [0, 1], got " + alpha);
-      }
-      inputMaxima = Map.copyOf(inputMaxima);
-    }
-
-    /** s for one input, from its channel maxima and the largest |weight| of each row of its MatMuls. */
-    float[] factors(float[] activationMax, float[] weightRowMax) {
-      float[] s = new float[activationMax.length];
-      for (int k = 0; k < s.length; k++) {
-        double a = activationMax[k];
-        double w = weightRowMax[k];
-        s[k] = a > 0 && w > 0
-            ? (float) Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, Math.pow(a, alpha) / Math.pow(w, 1 - alpha)))
-            : 1f;
-      }
-      return s;
-    }
-  }
 
   private OnnxExport() {}
 
@@ -156,61 +111,42 @@ public final class OnnxExport {
         });
   }
 
-  /** The int8 model of an {@link #fp32} model without smoothing (see the class comment for the scheme). */
+  /** The int8 model of an {@link #fp32} model (see the class comment for the scheme). */
   public static byte[] int8(byte[] fp32Model) {
-    return int8(fp32Model, Smoothing.NONE);
-  }
-
-  /** The int8 model of an {@link #fp32} model, its activations smoothed by {@code smoothing}. */
-  public static byte[] int8(byte[] fp32Model, Smoothing smoothing) {
     ByteBuffer model = ByteBuffer.wrap(fp32Model);
     OnnxWeights weights = OnnxWeights.parse(model, "exported model");
-    Map<String, List<String>> inputs = quantizedInputs(graphNodes(model), weights);
-    Map<String, String> inputOfWeight = new HashMap<>();
-    Map<String, float[]> factors = new LinkedHashMap<>();
-    inputs.forEach(
-        (input, matMulWeights) -> {
-          matMulWeights.forEach(weight -> inputOfWeight.put(weight, input));
-          float[] maxima = smoothing.inputMaxima().get(input);
-          if (maxima != null) {
-            factors.put(input, smoothing.factors(maxima, rowMaxima(weights, matMulWeights, maxima.length)));
-          }
-        });
     return rewriteModel(
         model,
         List.of(new ProtoWriter().string(1, "com.microsoft").varint(2, 1)),
         graph -> {
-          Set<String> smoothed = new HashSet<>();
+          List<Node> nodes = new ArrayList<>();
+          ProtoReader scan = new ProtoReader(graph);
+          while (scan.hasNext()) {
+            if (scan.nextField() == 1) {
+              nodes.add(Node.parse(scan.readBytes()));
+            } else {
+              scan.skip();
+            }
+          }
+          Set<String> quantized = quantizable(nodes, weights);
           ProtoReader r = new ProtoReader(graph);
           ProtoWriter w = new ProtoWriter(graph.remaining() / 3);
           while (r.hasNext()) {
             int field = r.nextField();
             if (field == 1) {
               Node node = Node.parse(r.readBytes());
-              String b = node.opType().equals("MatMul") ? node.inputs().get(1) : null;
-              if (b != null && inputOfWeight.containsKey(b)) {
-                String a = node.inputs().get(0);
-                if (factors.containsKey(a)) {
-                  if (smoothed.add(a)) { // the first MatMul reading it: the Mul goes right before
-                    w.message(1, node(a + "_smooth", "Mul", "", List.of(a, a + "_smooth_inverse"), List.of(a + "_smoothed"), null));
-                  }
-                  a = a + "_smoothed";
-                }
+              if (node.opType().equals("MatMul") && quantized.contains(node.inputs().get(1))) {
+                String b = node.inputs().get(1);
                 w.message(1, node(node.name(), "DynamicQuantizeMatMul", "com.microsoft",
-                    List.of(a, b, b + "_scale"), node.outputs(), null));
+                    List.of(node.inputs().get(0), b, b + "_scale"), node.outputs(), null));
               } else {
                 w.raw(r.rawField());
               }
             } else if (field == 5) {
               String name = tensorName(r.readBytes());
-              if (inputOfWeight.containsKey(name)) {
+              if (quantized.contains(name)) {
                 OnnxWeights.Initializer init = weights.initializer(name);
-                float[] b = weights.floats(init);
-                float[] s = factors.get(inputOfWeight.get(name));
-                if (s != null) {
-                  scaleRows(b, s);
-                }
-                quantize(w, name, init.dims(), b);
+                quantize(w, name, init.dims(), weights.floats(init));
               } else {
                 w.raw(r.rawField());
               }
@@ -219,101 +155,8 @@ public final class OnnxExport {
               w.raw(r.rawField());
             }
           }
-          factors.forEach((input, s) -> w.message(5, tensor(input + "_smooth_inverse", new long[] {s.length}, FLOAT, floatBytes(inverse(s)))));
           return w.toByteArray();
         });
-  }
-
-  /**
-   * The inputs (activations) of the MatMuls that {@link #int8} quantizes, each with the weights it
-   * is multiplied by, in graph order: what a calibration run measures for {@link Smoothing}.
-   */
-  public static Map<String, List<String>> quantizedInputs(byte[] fp32Model) {
-    ByteBuffer model = ByteBuffer.wrap(fp32Model);
-    return quantizedInputs(graphNodes(model), OnnxWeights.parse(model, "exported model"));
-  }
-
-  /** {@code model} with {@code names} (float tensors of its graph) added as graph outputs of unknown shape. */
-  public static byte[] withFloatOutputs(byte[] model, Collection<String> names) {
-    return rewriteModel(
-        ByteBuffer.wrap(model),
-        List.of(),
-        graph -> {
-          ProtoWriter w = new ProtoWriter(graph.remaining() + 4096);
-          ProtoReader r = new ProtoReader(graph);
-          while (r.hasNext()) {
-            r.nextField();
-            r.skip();
-            w.raw(r.rawField());
-          }
-          ProtoWriter floatTensor = new ProtoWriter().message(1, new ProtoWriter().varint(1, FLOAT));
-          names.forEach(name -> w.message(12, new ProtoWriter().string(1, name).message(2, floatTensor)));
-          return w.toByteArray();
-        });
-  }
-
-  private static Map<String, List<String>> quantizedInputs(List<Node> nodes, OnnxWeights weights) {
-    Set<String> quantized = quantizable(nodes, weights);
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Node node : nodes) {
-      if (node.opType().equals("MatMul") && quantized.contains(node.inputs().get(1))) {
-        out.computeIfAbsent(node.inputs().get(0), input -> new ArrayList<>()).add(node.inputs().get(1));
-      }
-    }
-    return out;
-  }
-
-  private static List<Node> graphNodes(ByteBuffer model) {
-    List<Node> nodes = new ArrayList<>();
-    ProtoReader r = new ProtoReader(model.duplicate());
-    while (r.hasNext()) {
-      if (r.nextField() == 7 && r.wireType() == ProtoReader.LENGTH_DELIMITED) {
-        ProtoReader graph = new ProtoReader(r.readBytes());
-        while (graph.hasNext()) {
-          if (graph.nextField() == 1) {
-            nodes.add(Node.parse(graph.readBytes()));
-          } else {
-            graph.skip();
-          }
-        }
-      } else {
-        r.skip();
-      }
-    }
-    return nodes;
-  }
-
-  /** max |W[k, :]| over every weight W [K, N] of {@code names}, per row k. */
-  private static float[] rowMaxima(OnnxWeights weights, List<String> names, int rows) {
-    float[] max = new float[rows];
-    for (String name : names) {
-      OnnxWeights.Initializer init = weights.initializer(name);
-      if (init.dims()[0] != rows) {
-        throw new IllegalArgumentException(
-            "smoothing of '" + name + "' has " + rows + " channel maxima for " + init.dims()[0] + " weight rows");
-      }
-      float[] b = weights.floats(init);
-      int cols = Math.toIntExact(init.dims()[1]);
-      for (int i = 0; i < b.length; i++) {
-        max[i / cols] = Math.max(max[i / cols], Math.abs(b[i]));
-      }
-    }
-    return max;
-  }
-
-  private static void scaleRows(float[] b, float[] s) {
-    int cols = b.length / s.length;
-    for (int i = 0; i < b.length; i++) {
-      b[i] *= s[i / cols];
-    }
-  }
-
-  private static float[] inverse(float[] s) {
-    float[] out = new float[s.length];
-    for (int k = 0; k < s.length; k++) {
-      out[k] = 1f / s[k];
-    }
-    return out;
   }
 
   /** Linear weights (2-D float initializers read only by MatMuls as B), the head excepted. */

@@ -3,7 +3,6 @@ package io.sentimentpipeline.udfs.score;
 import io.sentimentpipeline.udfs.model.BundledEncoder;
 import io.sentimentpipeline.udfs.model.OnnxExport;
 import io.sentimentpipeline.udfs.model.SafetensorsWeights;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -53,30 +52,10 @@ public final class BundleExport {
     }
     Map<String, byte[]> added = new LinkedHashMap<>();
     added.put(BundleSpec.ONNX_FP32, fp32);
-    added.put(BundleSpec.ONNX_INT8, OnnxExport.int8(fp32, smoothing(files, spec, fp32, bundle)));
+    added.put(BundleSpec.ONNX_INT8, OnnxExport.int8(fp32));
     LOG.info("Exported model bundle {} to {} ({} bytes) and {} ({} bytes)", bundle, BundleSpec.ONNX_FP32, fp32.length,
         BundleSpec.ONNX_INT8, added.get(BundleSpec.ONNX_INT8).length);
     return new Result(added, spec.withOnnx(BundleSpec.ONNX_FP32, BundleSpec.ONNX_INT8, "", added));
-  }
-
-  /**
-   * The int8 smoothing calibrated with the bundle's own tokenizer.json, or the bundled base encoder's;
-   * none (plain dynamic int8, logged) when neither is there.
-   */
-  private static OnnxExport.Smoothing smoothing(Map<String, byte[]> files, BundleSpec spec, byte[] fp32, String bundle)
-      throws IOException {
-    InputStream tokenizer;
-    if (files.containsKey(BundleSpec.TOKENIZER)) {
-      tokenizer = new ByteArrayInputStream(files.get(BundleSpec.TOKENIZER));
-    } else if (BundledEncoder.isBundled(spec.baseEncoder())) {
-      tokenizer = BundledEncoder.byName(spec.baseEncoder()).openTokenizer();
-    } else {
-      LOG.warn("Model bundle {} has no {}: its int8 export is not smoothed (less label agreement with fp32)", bundle, BundleSpec.TOKENIZER);
-      return OnnxExport.Smoothing.NONE;
-    }
-    try (InputStream in = tokenizer) {
-      return Int8Calibration.smoothing(fp32, in, spec.maxLength());
-    }
   }
 
   /** The base encoder's .onnx: a bundled encoder's resource or an .onnx file; otherwise not exportable. */

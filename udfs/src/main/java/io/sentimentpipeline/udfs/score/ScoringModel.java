@@ -100,13 +100,29 @@ public final class ScoringModel implements AutoCloseable {
               + config.maxPositions() + " positions");
     }
     ScoringOptions.Choice choice = options.choose(spec, device);
-    LOG.info("Scoring with model bundle {} on {}", bundleChecksum, choice);
-    Backend backend =
-        choice.engine() == ScoringOptions.Engine.ONNXRUNTIME
-            ? new OnnxRuntimeBackend(BundleSpec.file(files, choice.onnxFile(), bundleChecksum), choice.onnxFile() + where,
-                options.intraOpThreads(), spec.labels().size())
-            : pytorch(files, bundleChecksum, device, spec, config, options.predictors());
+    boolean recheck = options.rechecks(choice, spec);
+    LOG.info("Scoring with model bundle {} on {}{}", bundleChecksum, choice,
+        recheck ? String.format("; near-ties (margin < %s) rescored with %s", options.recheckMargin(), spec.onnxFp32()) : "");
+    Backend backend;
+    if (choice.engine() == ScoringOptions.Engine.PYTORCH) {
+      backend = pytorch(files, bundleChecksum, device, spec, config, options.predictors());
+    } else {
+      backend = onnx(files, choice.onnxFile(), bundleChecksum, spec, options);
+      if (recheck) {
+        try {
+          backend = new MarginRecheckBackend(backend, onnx(files, spec.onnxFp32(), bundleChecksum, spec, options), options.recheckMargin());
+        } catch (RuntimeException e) {
+          backend.close();
+          throw e;
+        }
+      }
+    }
     return new ScoringModel(bundleChecksum, device, spec, choice, backend);
+  }
+
+  private static Backend onnx(Map<String, byte[]> files, String file, String bundleChecksum, BundleSpec spec, ScoringOptions options) {
+    return new OnnxRuntimeBackend(BundleSpec.file(files, file, bundleChecksum), file + " of model bundle " + bundleChecksum,
+        options.intraOpThreads(), spec.labels().size());
   }
 
   private static Backend pytorch(

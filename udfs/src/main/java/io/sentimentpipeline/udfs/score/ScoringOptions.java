@@ -11,8 +11,11 @@ import java.util.Locale;
  *
  * @param predictors PyTorch predictors, i.e. batches that may run at once (the executor's cores)
  * @param intraOpThreads ONNX Runtime threads per batch (the task's cores, spark.task.cpus)
+ * @param recheckMargin int8 only: a sequence whose two most likely classes are closer than this is
+ *     scored again with the bundle's fp32 graph, which decides its probabilities (0 = never; see
+ *     {@link MarginRecheckBackend})
  */
-public record ScoringOptions(Engine engine, Precision precision, int predictors, int intraOpThreads)
+public record ScoringOptions(Engine engine, Precision precision, int predictors, int intraOpThreads, double recheckMargin)
     implements Serializable {
 
   /** Which runtime runs the model. */
@@ -37,11 +40,20 @@ public record ScoringOptions(Engine engine, Precision precision, int predictors,
     if (intraOpThreads < 1) {
       throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
     }
+    if (!(recheckMargin >= 0 && recheckMargin < 1)) {
+      throw new IllegalArgumentException("recheckMargin must be in [0, 1), got " + recheckMargin);
+    }
   }
 
   /** PyTorch, as scoring ran before ONNX export. */
   public static ScoringOptions pytorch(int predictors) {
-    return new ScoringOptions(Engine.PYTORCH, Precision.FP32, predictors, 1);
+    return new ScoringOptions(Engine.PYTORCH, Precision.FP32, predictors, 1, 0);
+  }
+
+  /** Whether {@code choice} of a bundle with {@code spec} rechecks near-ties with the fp32 graph. */
+  boolean rechecks(Choice choice, BundleSpec spec) {
+    return recheckMargin > 0 && choice.engine() == Engine.ONNXRUNTIME && choice.precision() == Precision.INT8
+        && spec.onnxFp32() != null;
   }
 
   /**
