@@ -17,6 +17,17 @@ public final class SparkSessions {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
+  /**
+   * The native BLAS that Spark MLlib's netlib loads ({@code libblas.so.3} by default). netlib opens it
+   * with global symbols, and libtorch's own {@code sgemm_} calls then bind to it: on a machine with
+   * Debian's reference {@code libblas3} (installed with python3-numpy, for one), fine-tuning after the
+   * TF-IDF baseline ran 10x slower, single-threaded. A library name that does not exist makes netlib
+   * use its Java BLAS (the baseline's sparse logistic regression does not need more); a value the
+   * user set (-D on the command line) is kept.
+   */
+  static final String NETLIB_NATIVE_BLAS = "dev.ludovic.netlib.blas.nativeLib";
+  static final String NO_NATIVE_BLAS = "none-keep-libtorch-blas";
+
   private SparkSessions() {}
 
   public static SparkSession start(SparkSettings settings, Warehouse warehouse) {
@@ -30,6 +41,9 @@ public final class SparkSessions {
    */
   public static SparkSession start(
       SparkSettings settings, Warehouse warehouse, Consumer<SparkSessionExtensions> extensions) {
+    if (System.getProperty(NETLIB_NATIVE_BLAS) == null) {
+      System.setProperty(NETLIB_NATIVE_BLAS, NO_NATIVE_BLAS);
+    }
     SparkConf submitted = new SparkConf(true);
     SparkSession.Builder builder =
         SparkSession.builder()

@@ -1,6 +1,7 @@
 package io.sentimentpipeline.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sentimentpipeline.jobs.SparkTestBase;
@@ -46,6 +47,16 @@ class TfidfBaselineTest extends SparkTestBase {
             .add("label", DataTypes.StringType)
             .add("norm_tokens", DataTypes.createArrayType(DataTypes.StringType));
     return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * MLlib's netlib must not load the system libblas.so.3: libtorch's sgemm_ would bind to it (10x
+   * slower fine-tuning where that is the reference BLAS). Meaningful on a machine that has one.
+   */
+  @Test
+  void mllibNeverLoadsTheSystemBlasThatLibtorchWouldBindTo() {
+    assertThat(System.getProperty("dev.ludovic.netlib.blas.nativeLib")).isEqualTo("none-keep-libtorch-blas");
+    assertThatThrownBy(dev.ludovic.netlib.blas.NativeBLAS::getInstance).isInstanceOf(RuntimeException.class);
   }
 
   @Test
