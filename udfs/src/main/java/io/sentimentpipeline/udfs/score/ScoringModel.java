@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * A fine-tuned classifier loaded from a model bundle's files, ready to score. Several Spark task
  * threads of an executor share one instance (see {@link ExecutorModelCache}): the weights are
  * loaded once. The bundle's {@link BundleSpec} says how to run it; {@link ScoringOptions#choose}
- * picks ONNX Runtime (one thread-safe session, int8 or fp32 graph) or PyTorch (a fixed pool of DJL
- * predictors: a predictor is not thread-safe, the model is).
+ * picks ONNX Runtime (one thread-safe session, int8 or fp32 graph; with int8, an fp32 session too
+ * for the near-ties, see {@link MarginRecheckBackend}) or PyTorch (a fixed pool of DJL predictors: a
+ * predictor is not thread-safe, the model is).
  *
  * <p>Scoring groups inputs by length to cut padding. On PyTorch it runs with dropout and autograd
  * off and frees each batch's tensors with the predictor's per-call manager; on ONNX Runtime each
