@@ -94,11 +94,13 @@ public class Int8Agreement {
     Map<String, int[]> counts = new TreeMap<>(); // source -> {agree, rescored, total}
     int agree = 0;
     int rescored = 0;
+    int[] labels = new int[docs.size()];
     for (int i = 0; i < docs.size(); i++) {
       float[] sorted = p[i].clone();
       Arrays.sort(sorted);
       boolean again = sorted[sorted.length - 1] - sorted[sorted.length - 2] < margin;
       int label = argmax(new float[][] {again ? referenceP[i] : p[i]})[0];
+      labels[i] = label;
       int[] c = counts.computeIfAbsent(docs.get(i).source(), s -> new int[3]);
       c[0] += label == reference[i] ? 1 : 0;
       c[1] += again ? 1 : 0;
@@ -110,6 +112,9 @@ public class Int8Agreement {
     counts.forEach((source, c) -> perSource.append(String.format(" %s=%.2f%% (%.1f%% rescored)", source, 100.0 * c[0] / c[2], 100.0 * c[1] / c[2])));
     System.out.printf("  recheck margin %.2f: agreement=%.2f%%, %.1f%% rescored;%s%n", margin, 100.0 * agree / docs.size(),
         100.0 * rescored / docs.size(), perSource);
+    if (docs.stream().anyMatch(d -> d.label() >= 0)) {
+      System.out.printf("  recheck margin %.2f macro-F1:%s%n", margin, macroF1PerSource(docs, labels));
+    }
   }
 
   private static int[] argmax(float[][] p) {
