@@ -99,7 +99,7 @@ public class Int8Agreement {
       float[] sorted = p[i].clone();
       Arrays.sort(sorted);
       boolean again = sorted[sorted.length - 1] - sorted[sorted.length - 2] < margin;
-      int label = argmax(new float[][] {again ? referenceP[i] : p[i]})[0];
+      int label = argmax(again ? referenceP[i] : p[i]);
       labels[i] = label;
       int[] c = counts.computeIfAbsent(docs.get(i).source(), s -> new int[3]);
       c[0] += label == reference[i] ? 1 : 0;
@@ -118,13 +118,15 @@ public class Int8Agreement {
   }
 
   private static int[] argmax(float[][] p) {
-    int[] labels = new int[p.length];
-    for (int r = 0; r < p.length; r++) {
-      for (int j = 1; j < p[r].length; j++) {
-        labels[r] = p[r][j] > p[r][labels[r]] ? j : labels[r];
-      }
+    return Arrays.stream(p).mapToInt(Int8Agreement::argmax).toArray();
+  }
+
+  private static int argmax(float[] row) {
+    int best = 0;
+    for (int j = 1; j < row.length; j++) {
+      best = row[j] > row[best] ? j : best;
     }
-    return labels;
+    return best;
   }
 
   /** Macro-F1 of {@code predicted} against the documents' labels, per source with labelled documents. */

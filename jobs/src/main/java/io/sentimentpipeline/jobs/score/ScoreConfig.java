@@ -71,7 +71,7 @@ public record ScoreConfig(
 
   /** This configuration scoring {@code only} these domains (the CLI's {@code --domain}). */
   public ScoreConfig withDomains(List<Domain> only) {
-    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill, engine, precision, int8RecheckMargin, tokenize,
-        entities);
+    return new ScoreConfig(only, batchSize, documentsPerCall, maxDocumentTokens, chunkOverlap, chunkAggregation, neutralBand, backfill,
+        engine, precision, int8RecheckMargin, tokenize, entities);
   }
 }
